@@ -1,0 +1,136 @@
+package org.daycare.registration;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.PropertyInject;
+import org.daycare.registration.intake.RegistrationDocumentReader;
+import org.daycare.registration.notify.SnsClients;
+import org.daycare.registration.rules.AgeRange;
+import org.daycare.registration.rules.FeeSchedule;
+import org.daycare.registration.rules.InformationCheck;
+import org.daycare.registration.rules.OpeningDays;
+import org.daycare.registration.store.CapacityLedger;
+import org.daycare.registration.store.InMemoryCapacityLedger;
+import org.daycare.registration.workflow.ExecutionOutcomes;
+import org.daycare.registration.workflow.RegistrationStates;
+import org.daycare.registration.workflow.ResultDocuments;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/** Every bean of the application, made once from configuration; the keys are documented in the README. */
+public class DaycareConfiguration implements CamelConfiguration {
+
+    @PropertyInject(value = "daycare.clock.zone", defaultValue = "")
+    private String clockZone;
+    /** Pins today's date (ISO) for demos and tests; time of day still runs. */
+    @PropertyInject(value = "daycare.clock.today", defaultValue = "")
+    private String clockToday;
+
+    @PropertyInject(value = "daycare.opening-days", defaultValue = "Monday,Tuesday,Wednesday,Thursday,Friday")
+    private String openingDays;
+    @PropertyInject(value = "daycare.age.min", defaultValue = "2")
+    private int minimumAge;
+    @PropertyInject(value = "daycare.age.max", defaultValue = "5")
+    private int maximumAge;
+    @PropertyInject(value = "daycare.fees", defaultValue = "2:800,3:750,4:700,5:650")
+    private String fees;
+    @PropertyInject(value = "daycare.start-offset-days", defaultValue = "14")
+    private int startOffsetDays;
+    @PropertyInject(value = "daycare.capacity.per-day", defaultValue = "20")
+    private int capacityPerDay;
+
+    @PropertyInject(value = "daycare.http.max-body-bytes", defaultValue = "65536")
+    private long maxBodyBytes;
+    @PropertyInject(value = "daycare.json.max-nesting-depth", defaultValue = "32")
+    private int maxNestingDepth;
+    @PropertyInject(value = "daycare.json.max-string-length", defaultValue = "20000")
+    private int maxStringLength;
+
+    @PropertyInject(value = "daycare.sns.region", defaultValue = "us-east-1")
+    private String snsRegion;
+    @PropertyInject(value = "daycare.sns.endpoint", defaultValue = "")
+    private String snsEndpoint;
+    @PropertyInject(value = "daycare.sns.access-key", defaultValue = "")
+    private String snsAccessKey;
+    @PropertyInject(value = "daycare.sns.secret-key", defaultValue = "")
+    private String snsSecretKey;
+    @PropertyInject(value = "daycare.sns.timeout-ms", defaultValue = "10000")
+    private long snsTimeoutMillis;
+
+    @BindToRegistry
+    public Clock clock() {
+        ZoneId zone = clockZone.isBlank() ? ZoneId.systemDefault() : ZoneId.of(clockZone);
+        Clock system = Clock.system(zone);
+        if (clockToday.isBlank()) {
+            return system;
+        }
+        LocalDate pinned = LocalDate.parse(clockToday);
+        LocalDate actual = LocalDate.now(system);
+        return Clock.offset(system, Duration.between(actual.atStartOfDay(zone), pinned.atStartOfDay(zone)));
+    }
+
+    /**
+     * The one ObjectMapper. Bodies come from the open network, so the parser itself bounds nesting and string
+     * length and refuses duplicate keys and trailing content instead of silently picking one reading.
+     */
+    @BindToRegistry
+    public ObjectMapper objectMapper() {
+        ObjectMapper mapper = JsonMapper.builder()
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(maxNestingDepth)
+                .maxStringLength(maxStringLength)
+                .build());
+        return mapper;
+    }
+
+    @BindToRegistry
+    public RegistrationDocumentReader registrationDocumentReader(ObjectMapper objectMapper) {
+        return new RegistrationDocumentReader(objectMapper, maxBodyBytes);
+    }
+
+    @BindToRegistry
+    public ResultDocuments resultDocuments(ObjectMapper objectMapper) {
+        return new ResultDocuments(objectMapper);
+    }
+
+    @BindToRegistry
+    public OpeningDays openingDays() {
+        return OpeningDays.parse(openingDays);
+    }
+
+    @BindToRegistry
+    public CapacityLedger capacityLedger(OpeningDays openingDays) {
+        return new InMemoryCapacityLedger(openingDays.days(), capacityPerDay);
+    }
+
+    @BindToRegistry
+    public RegistrationStates registrationStates(OpeningDays openingDays, CapacityLedger capacityLedger, Clock clock) {
+        AgeRange ageRange = new AgeRange(minimumAge, maximumAge);
+        FeeSchedule feeSchedule = FeeSchedule.parse(fees, startOffsetDays);
+        feeSchedule.requireFeesFor(ageRange);
+        return new RegistrationStates(new InformationCheck(openingDays, clock), ageRange, feeSchedule, capacityLedger, clock);
+    }
+
+    @BindToRegistry
+    public ExecutionOutcomes executionOutcomes() {
+        return new ExecutionOutcomes();
+    }
+
+    /** Used only when daycare.sns.topic-arn is set; building it makes no call to AWS. */
+    @BindToRegistry(destroyMethod = "close")
+    public SnsClient snsClient() {
+        return SnsClients.create(snsRegion, snsEndpoint, snsAccessKey, snsSecretKey, Duration.ofMillis(snsTimeoutMillis));
+    }
+}

@@ -1,0 +1,109 @@
+package org.daycare.registration.intake;
+
+import java.nio.file.Path;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.builder.RouteBuilder;
+import org.daycare.registration.workflow.ExecutionResult;
+import org.daycare.registration.workflow.RegistrationStates;
+import org.daycare.registration.workflow.ResultDocument;
+import org.daycare.registration.workflow.WorkflowError;
+
+/**
+ * The two ways a registration arrives, HTTP and the file drop, and the submission route they share, so that a
+ * dropped file is processed exactly as an HTTP request would be. Each intake ends by answering a result
+ * document: in the HTTP response, or as NAME.result.json in the outbox.
+ */
+public class IntakeRoutes extends RouteBuilder {
+
+    static final String ANSWER_HTTP = "direct:answer-http";
+    static final String WRITE_RESULT_FILE = "direct:write-result-file";
+    static final String EXECUTION_FAILED_ON_DEFECT = "direct:execution-failed-on-defect";
+
+    static final String SOURCE = "source";
+    /** Where the file consumer moves a processed drop: the archive, or the failed folder. */
+    static final String DROP_DESTINATION = "dropDestination";
+    private static final String TIMESTAMPED_DROP_NAME = "${file:onlyname.noext}.${date:now:yyyyMMdd-HHmmss-SSS}.json";
+
+    @PropertyInject("daycare.archive")
+    private String archiveDirectory;
+    @PropertyInject("daycare.failed")
+    private String failedDirectory;
+
+    @Override
+    public void configure() {
+        from("direct:submit-registration")
+                .routeId("submit-registration")
+                .routeConfigurationId(SubmissionErrorHandling.INNER_ROUTES)
+                // Only HTTP carries a Content-Type; a dropped file has none, which is accepted.
+                .process(IntakeRoutes::requireJsonContentType)
+                .bean("registrationDocumentReader", "read")
+                .to("direct:start-execution");
+
+        from("platform-http:{{daycare.http.path:/registrations}}?httpMethodRestrict=POST")
+                .routeId("http-intake")
+                .routeConfigurationId(SubmissionErrorHandling.HTTP_INTAKE)
+                .setProperty(SOURCE, constant("http"))
+                .to("direct:submit-registration")
+                .to(ANSWER_HTTP);
+
+        // No header reaches the client but these two: request headers (form fields among them) and Camel's own
+        // would otherwise be echoed back.
+        from(ANSWER_HTTP)
+                .routeId("answer-http")
+                .removeHeaders("*")
+                .process(exchange -> exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE,
+                        exchange.getMessage().getBody(ResultDocument.class).httpStatus()))
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                .bean("resultDocuments", "toJson");
+
+        // readLock=changed with a minimum age: a file still being written is left alone until it stops growing.
+        // Writers should still drop NAME.json.tmp and rename it, which is atomic; only *.json is picked up.
+        // A drop is never deleted: it is moved to the archive or the failed folder under a timestamped name.
+        from("file:{{daycare.inbox}}?include=.*\\.json&readLock=changed&readLockMinAge={{daycare.inbox.min-age:1s}}"
+                + "&readLockCheckInterval={{daycare.inbox.check-interval:250}}&delay={{daycare.inbox.poll-delay:500}}"
+                + "&maxMessagesPerPoll={{daycare.inbox.max-per-poll:500}}"
+                + "&move=${exchangeProperty." + DROP_DESTINATION + "}/" + TIMESTAMPED_DROP_NAME
+                + "&moveFailed=" + absolute(failedDirectory) + "/" + TIMESTAMPED_DROP_NAME)
+                .routeId("file-drop-intake")
+                .routeConfigurationId(SubmissionErrorHandling.FILE_INTAKE)
+                .setProperty(SOURCE, simple("file:${file:onlyname}"))
+                .to("direct:submit-registration")
+                .to(WRITE_RESULT_FILE);
+
+        // The result name comes from the consumed file's own name (never a path), so it stays in the outbox.
+        from(WRITE_RESULT_FILE)
+                .routeId("write-result-file")
+                .process(exchange -> exchange.setProperty(DROP_DESTINATION, isWorkflowOutcome(exchange.getMessage().getBody())
+                        ? absolute(archiveDirectory) : absolute(failedDirectory)))
+                .bean("resultDocuments", "toJson")
+                .to("file:{{daycare.outbox}}?fileName=${file:onlyname.noext}.result.json&tempPrefix=.writing-");
+
+        from(EXECUTION_FAILED_ON_DEFECT)
+                .routeId("execution-failed-on-defect")
+                .log(LoggingLevel.ERROR, "Execution ${exchangeProperty." + RegistrationStates.EXECUTION_ID
+                        + "} failed on a defect: ${exception.stacktrace}")
+                .process(SubmissionErrorHandling::internalErrorAsBody)
+                .filter(exchangeProperty(RegistrationStates.EXECUTION_ID).isNotNull())
+                    .wireTap("seda:outcome-notifications");
+    }
+
+    private static void requireJsonContentType(Exchange exchange) {
+        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (!JsonContentType.isAcceptable(contentType)) {
+            throw new RejectedRequestException(RejectedRequest.unsupportedMediaType(contentType));
+        }
+    }
+
+    /** Executions that ended (either way) are archived; rejected bodies and our own defects go to the failed folder. */
+    private static boolean isWorkflowOutcome(Object resultDocument) {
+        return resultDocument instanceof ExecutionResult result && result.error() != WorkflowError.InternalError;
+    }
+
+    // The file consumer resolves relative move paths against the inbox, so the data folders are made absolute.
+    private static String absolute(String directory) {
+        return Path.of(directory).toAbsolutePath().normalize().toString();
+    }
+}

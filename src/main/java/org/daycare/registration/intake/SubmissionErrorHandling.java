@@ -1,0 +1,59 @@
+package org.daycare.registration.intake;
+
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.daycare.registration.workflow.ExecutionResult;
+import org.daycare.registration.workflow.RegistrationStates;
+import org.daycare.registration.workflow.WorkflowError;
+
+/**
+ * Error handling for submissions, in one place. The inner routes (submit-registration and the workflow states)
+ * have no error handler of their own, so that whatever they throw reaches the intake route that started the
+ * submission; there it becomes a result document and is answered like any other: a rejected request for bad
+ * input, or, for a defect of ours, a FAILED execution with InternalError (logged, never a stack trace to a client).
+ */
+public class SubmissionErrorHandling extends RouteConfigurationBuilder {
+
+    /** For the routes a submission passes through on its way: errors go up to the intake route. */
+    public static final String INNER_ROUTES = "submission-inner-routes";
+    public static final String HTTP_INTAKE = "http-intake-errors";
+    public static final String FILE_INTAKE = "file-intake-errors";
+
+    @Override
+    public void configuration() {
+        routeConfiguration(INNER_ROUTES).errorHandler(noErrorHandler());
+
+        routeConfiguration(HTTP_INTAKE)
+                .onException(RejectedRequestException.class).handled(true)
+                    .process(SubmissionErrorHandling::rejectionAsBody)
+                    .to(IntakeRoutes.ANSWER_HTTP)
+                .end()
+                .onException(Exception.class).handled(true)
+                    .to(IntakeRoutes.EXECUTION_FAILED_ON_DEFECT)
+                    .to(IntakeRoutes.ANSWER_HTTP)
+                .end();
+
+        routeConfiguration(FILE_INTAKE)
+                .onException(RejectedRequestException.class).handled(true)
+                    .process(SubmissionErrorHandling::rejectionAsBody)
+                    .to(IntakeRoutes.WRITE_RESULT_FILE)
+                .end()
+                .onException(Exception.class).handled(true)
+                    .to(IntakeRoutes.EXECUTION_FAILED_ON_DEFECT)
+                    .to(IntakeRoutes.WRITE_RESULT_FILE)
+                .end();
+    }
+
+    static void rejectionAsBody(Exchange exchange) {
+        RejectedRequestException rejected = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, RejectedRequestException.class);
+        exchange.getMessage().setBody(rejected.rejection());
+    }
+
+    /** An execution that broke on a defect still ends, FAILED with InternalError, and is announced like any other. */
+    static void internalErrorAsBody(Exchange exchange) {
+        String executionId = exchange.getProperty(RegistrationStates.EXECUTION_ID, String.class);
+        exchange.getMessage().setBody(ExecutionResult.failed(executionId, WorkflowError.InternalError, List.of()));
+    }
+}

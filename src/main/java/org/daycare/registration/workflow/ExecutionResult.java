@@ -1,0 +1,43 @@
+package org.daycare.registration.workflow;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import org.daycare.registration.rules.Registration;
+
+/** How an execution ended: the result document that HTTP answers, the outbox holds and SNS carries. */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonPropertyOrder({"executionId", "status", "output", "error", "cause", "problems"})
+public record ExecutionResult(
+        String executionId,
+        Status status,
+        Registration output,
+        WorkflowError error,
+        String cause,
+        List<String> problems) implements ResultDocument {
+
+    public enum Status { SUCCEEDED, FAILED }
+
+    public static ExecutionResult succeeded(String executionId, Registration output) {
+        return new ExecutionResult(executionId, Status.SUCCEEDED, output, null, null, List.of());
+    }
+
+    public static ExecutionResult failed(String executionId, WorkflowError error, List<String> problems) {
+        return new ExecutionResult(executionId, Status.FAILED, null, error, error.cause(), List.copyOf(problems));
+    }
+
+    @Override
+    public int httpStatus() {
+        if (status == Status.SUCCEEDED) {
+            return 201;
+        }
+        return error == WorkflowError.InternalError ? 500 : 422;
+    }
+
+    @JsonIgnore
+    public boolean succeeded() {
+        return status == Status.SUCCEEDED;
+    }
+}

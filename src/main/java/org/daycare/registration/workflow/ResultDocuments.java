@@ -1,0 +1,19 @@
+package org.daycare.registration.workflow;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Body;
+
+/** Writes result documents as JSON, with the one shared ObjectMapper. */
+public final class ResultDocuments {
+
+    private final ObjectMapper objectMapper;
+
+    public ResultDocuments(ObjectMapper objectMapper) {
+        this.objectMapper = objectMapper;
+    }
+
+    public byte[] toJson(@Body ResultDocument document) throws JsonProcessingException {
+        return objectMapper.writeValueAsBytes(document);
+    }
+}

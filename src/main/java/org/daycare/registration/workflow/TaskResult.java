@@ -1,0 +1,32 @@
+package org.daycare.registration.workflow;
+
+import java.util.List;
+
+import org.daycare.registration.rules.Registration;
+
+/**
+ * What each state returns, as the original Lambda tasks did: a statusCode that the content-based router after
+ * the state switches on (200 to the next state, 400 to the state's failure end), and the registration so far.
+ */
+public record TaskResult(int statusCode, Registration registration, List<String> problems) {
+
+    public static final int OK = 200;
+    public static final int REJECTED = 400;
+
+    public static TaskResult ok(Registration registration) {
+        return new TaskResult(OK, registration, List.of());
+    }
+
+    public static TaskResult rejected(Registration registration) {
+        return new TaskResult(REJECTED, registration, List.of());
+    }
+
+    public static TaskResult incomplete(List<String> problems) {
+        return new TaskResult(REJECTED, null, List.copyOf(problems));
+    }
+
+    /** For the routers' simple expressions ({@code ${body.statusCode}}). */
+    public int getStatusCode() {
+        return statusCode;
+    }
+}
