@@ -1,0 +1,128 @@
+package org.daycare.registration.notify;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.daycare.registration.support.FauxqsServer;
+import org.daycare.registration.support.ReceivedNotification;
+import org.daycare.registration.support.Registrations;
+import org.daycare.registration.support.RunningApplication;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Outcome notifications against a real SNS-compatible server (fauxqs, on loopback), read back from an SQS
+ * queue subscribed to the topic: body, subject and exactly the three message attributes.
+ */
+class SnsNotificationTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path dataDir;
+    static FauxqsServer sns;
+    static RunningApplication app;
+
+    @BeforeAll
+    static void start() {
+        sns = FauxqsServer.start("registration-outcomes");
+        app = RunningApplication.start(dataDir, Map.of(
+                "daycare.capacity.per-day", "1000",
+                "daycare.sns.topic-arn", sns.topicArn(),
+                "daycare.sns.endpoint", sns.endpoint(),
+                "daycare.sns.region", FauxqsServer.REGION,
+                "daycare.sns.access-key", FauxqsServer.ACCESS_KEY,
+                "daycare.sns.secret-key", FauxqsServer.SECRET_KEY,
+                "daycare.sns.timeout-ms", "2000",
+                "daycare.notify.redelivery-delay", "250"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+        if (sns != null) {
+            sns.close();
+        }
+    }
+
+    @BeforeEach
+    void emptyQueue() {
+        sns.purgeQueue();
+    }
+
+    @Test
+    void aConfirmedRegistrationIsAnnouncedWithOutcomeAndExecutionIdOnly() throws Exception {
+        HttpResponse<String> response = postWithExtraHeaders(Registrations.SUCCESS_CASE);
+        String executionId = JSON.readTree(response.body()).get("executionId").asText();
+
+        List<ReceivedNotification> received = sns.receive(1, WAIT);
+
+        assertThat(received).hasSize(1);
+        ReceivedNotification notification = received.get(0);
+        assertThat(notification.subject()).isEqualTo("Registration confirmed");
+        assertThat(notification.attributes()).isEqualTo(Map.of("outcome", "SUCCEEDED", "executionId", executionId));
+        assertThat(JSON.readTree(notification.message())).isEqualTo(JSON.readTree(response.body()));
+    }
+
+    @Test
+    void aRejectedRegistrationIsAnnouncedWithItsError() throws Exception {
+        HttpResponse<String> response = postWithExtraHeaders(Registrations.FAILURE_CASE);
+        JsonNode result = JSON.readTree(response.body());
+
+        List<ReceivedNotification> received = sns.receive(1, WAIT);
+
+        assertThat(received).hasSize(1);
+        ReceivedNotification notification = received.get(0);
+        assertThat(notification.subject()).isEqualTo("Registration rejected: InvalidAge");
+        assertThat(notification.attributes()).isEqualTo(Map.of(
+                "outcome", "FAILED", "executionId", result.get("executionId").asText(), "error", "InvalidAge"));
+        assertThat(JSON.readTree(notification.message())).isEqualTo(result);
+    }
+
+    @Test
+    void aMalformedRequestIsNotAnnounced() {
+        assertThat(app.postRegistration("[not, an, object]").statusCode()).isEqualTo(400);
+
+        assertThat(sns.receive(0, Duration.ofSeconds(2))).isEmpty();
+    }
+
+    @Test
+    void registrationsGoOnWhileSnsIsDownAndTheirNotificationsArriveOnceItIsBack() throws Exception {
+        sns.stopProcess();
+        String executionId;
+        try {
+            HttpResponse<String> response = app.postRegistration(Registrations.SUCCESS_CASE);
+            assertThat(response.statusCode()).isEqualTo(201);
+            executionId = JSON.readTree(response.body()).get("executionId").asText();
+        } finally {
+            sns.startProcess();
+        }
+
+        List<ReceivedNotification> received = sns.receive(1, WAIT);
+
+        assertThat(received).extracting(n -> n.attributes().get("executionId")).containsExactly(executionId);
+    }
+
+    /** Request headers must not become message attributes (the SNS component turns String headers into them). */
+    private static HttpResponse<String> postWithExtraHeaders(String body) {
+        return app.send(HttpRequest.newBuilder(app.uri("/registrations"))
+                .header("Content-Type", "application/json")
+                .header("X-Request-Id", "leak-check")
+                .header("Authorization", "Bearer leak-check")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+}
