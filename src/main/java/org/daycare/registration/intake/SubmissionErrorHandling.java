@@ -25,24 +25,20 @@ public class SubmissionErrorHandling extends RouteConfigurationBuilder {
     public void configuration() {
         routeConfiguration(INNER_ROUTES).errorHandler(noErrorHandler());
 
-        routeConfiguration(HTTP_INTAKE)
-                .onException(RejectedRequestException.class).handled(true)
-                    .process(SubmissionErrorHandling::rejectionAsBody)
-                    .to(IntakeRoutes.ANSWER_HTTP)
-                .end()
-                .onException(Exception.class).handled(true)
-                    .to(IntakeRoutes.EXECUTION_FAILED_ON_DEFECT)
-                    .to(IntakeRoutes.ANSWER_HTTP)
-                .end();
+        answeringErrors(HTTP_INTAKE, IntakeRoutes.ANSWER_HTTP);
+        answeringErrors(FILE_INTAKE, IntakeRoutes.WRITE_RESULT_FILE);
+    }
 
-        routeConfiguration(FILE_INTAKE)
+    /** An intake's errors become a result document, answered the way that intake answers everything. */
+    private void answeringErrors(String id, String answer) {
+        routeConfiguration(id)
                 .onException(RejectedRequestException.class).handled(true)
                     .process(SubmissionErrorHandling::rejectionAsBody)
-                    .to(IntakeRoutes.WRITE_RESULT_FILE)
+                    .to(answer)
                 .end()
                 .onException(Exception.class).handled(true)
                     .to(IntakeRoutes.EXECUTION_FAILED_ON_DEFECT)
-                    .to(IntakeRoutes.WRITE_RESULT_FILE)
+                    .to(answer)
                 .end();
     }
 

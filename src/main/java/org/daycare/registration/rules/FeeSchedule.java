@@ -22,12 +22,19 @@ public final class FeeSchedule {
     /** Parses {@code 2:800,3:750,4:700,5:650} (age:monthly fee pairs). */
     public static FeeSchedule parse(String ageColonFeePairs, int startOffsetDays) {
         Map<Integer, Integer> fees = new TreeMap<>();
-        for (String pair : ageColonFeePairs.split(",")) {
+        for (String pair : ageColonFeePairs.split(",", -1)) {
             String[] parts = pair.trim().split(":");
             if (parts.length != 2) {
                 throw new IllegalArgumentException("fee table entry must be age:fee, got '" + pair.trim() + "'");
             }
-            fees.put(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+            int age = Integer.parseInt(parts[0].trim());
+            int fee = Integer.parseInt(parts[1].trim());
+            if (age < 0 || fee < 0) {
+                throw new IllegalArgumentException("fee table entry must not be negative, got '" + pair.trim() + "'");
+            }
+            if (fees.put(age, fee) != null) {
+                throw new IllegalArgumentException("fee table gives age " + age + " twice");
+            }
         }
         return new FeeSchedule(fees, startOffsetDays);
     }

@@ -42,7 +42,10 @@ public final class InformationCheck {
         this.clock = clock;
     }
 
-    /** Every problem with the document, in document order; empty when the registration is complete. */
+    /**
+     * Every problem with the document, in a fixed order (child, parents, daysOfWeek, specialInstructions);
+     * empty when the registration is complete.
+     */
     public List<String> problemsIn(JsonNode document) {
         Problems problems = new Problems();
         JsonNode info = document == null ? null : document.get("registration_info");
@@ -87,6 +90,10 @@ public final class InformationCheck {
     }
 
     private void checkDateOfBirth(JsonNode value, String path, Problems problems) {
+        if (isAbsent(value)) {
+            problems.add(path, "is required");
+            return;
+        }
         LocalDate dateOfBirth = parseDate(value);
         if (dateOfBirth == null) {
             problems.add(path, "must be a date in YYYY-MM-DD form");

@@ -124,6 +124,13 @@ class FeeScheduleTest {
                 .isInstanceOf(NumberFormatException.class);
     }
 
+    @ParameterizedTest(name = "\"{0}\"")
+    @DisplayName("an empty entry, a repeated age or a negative number is rejected, not silently read")
+    @ValueSource(strings = {"2:800,", "2:800,,3:750", "2:800,2:900", "2:-800", "-2:800"})
+    void rejectsAmbiguousTables(String table) {
+        assertThatIllegalArgumentException().isThrownBy(() -> FeeSchedule.parse(table, TWO_WEEKS));
+    }
+
     @Test
     @DisplayName("the schedule keeps its own copy of the fee map")
     void copiesFeeMap() {

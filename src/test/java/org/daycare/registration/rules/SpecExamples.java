@@ -9,8 +9,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.daycare.registration.support.Registrations;
 
-/** Fixtures taken from docs/workflow-spec.md, shared by the unit tests: its input document and its "today". */
+/**
+ * The spec's fixtures as the unit tests use them: its "today" as a pinned clock, the default opening days, and its
+ * input document (text in {@link Registrations}) as a mutable Jackson tree.
+ */
 public final class SpecExamples {
 
     /** The worked examples' today, 2026-11-25, pinned in UTC. */
@@ -23,21 +27,7 @@ public final class SpecExamples {
     public static final ObjectMapper JSON = new ObjectMapper();
 
     /** The spec's input document, verbatim: the original's "failure case" (born 2016-07-01, age 10 today). */
-    public static final String REGISTRATION_DOCUMENT = """
-            {
-              "registration_info": {
-                "child": { "firstName": "Mohamed", "lastName": "Diallo", "dateOfBirth": "2016-07-01" },
-                "parents": {
-                  "mother": { "firstName": "Aicha", "lastName": "Cisse",
-                              "email": "aicha.cisse@example.com", "phone": "123-456-7890" },
-                  "father": { "firstName": "Ibrahim", "lastName": "Diallo",
-                              "email": "ibrahim.diallo@example.com", "phone": "098-765-4321" }
-                },
-                "daysOfWeek": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
-                "specialInstructions": "Mohamed has a peanut allergy."
-              }
-            }
-            """;
+    public static final String REGISTRATION_DOCUMENT = Registrations.FAILURE_CASE;
 
     private SpecExamples() {
     }
@@ -49,9 +39,7 @@ public final class SpecExamples {
 
     /** The spec's document with another date of birth (2021-03-27 is the original's "success case"). */
     public static ObjectNode registrationDocumentBornOn(String dateOfBirth) {
-        ObjectNode document = registrationDocument();
-        ((ObjectNode) document.at("/registration_info/child")).put("dateOfBirth", dateOfBirth);
-        return document;
+        return (ObjectNode) json(Registrations.forChildBornOn(dateOfBirth));
     }
 
     public static JsonNode json(String text) {

@@ -1,0 +1,176 @@
+package org.daycare.registration.store;
+
+import static java.time.DayOfWeek.FRIDAY;
+import static java.time.DayOfWeek.MONDAY;
+import static java.time.DayOfWeek.SATURDAY;
+import static java.time.DayOfWeek.THURSDAY;
+import static java.time.DayOfWeek.TUESDAY;
+import static java.time.DayOfWeek.WEDNESDAY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.time.DayOfWeek;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.daycare.registration.store.CapacityLedger.DayCapacity;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("InMemoryCapacityLedger")
+class InMemoryCapacityLedgerTest {
+
+    private static final Set<DayOfWeek> WEEKDAYS = EnumSet.range(MONDAY, FRIDAY);
+
+    @Test
+    @DisplayName("a new ledger has the full capacity free on every opening day, in week order, and no other day")
+    void newLedgerCapacity() {
+        CapacityLedger ledger = new InMemoryCapacityLedger(EnumSet.of(FRIDAY, MONDAY, WEDNESDAY), 20);
+
+        Map<DayOfWeek, DayCapacity> capacity = ledger.capacity();
+
+        assertThat(capacity).containsExactly(
+                Map.entry(MONDAY, new DayCapacity(20, 0)),
+                Map.entry(WEDNESDAY, new DayCapacity(20, 0)),
+                Map.entry(FRIDAY, new DayCapacity(20, 0)));
+        assertThat(capacity.values()).extracting(DayCapacity::free).containsOnly(20);
+    }
+
+    @Test
+    @DisplayName("a reservation takes one spot on each requested day and none on the others")
+    void reservationCountsPerDay() {
+        CapacityLedger ledger = new InMemoryCapacityLedger(WEEKDAYS, 20);
+
+        assertThat(ledger.reserve("exec-1", EnumSet.of(MONDAY, WEDNESDAY))).isTrue();
+        assertThat(ledger.reserve("exec-2", EnumSet.of(MONDAY))).isTrue();
+
+        assertThat(ledger.capacity()).containsExactly(
+                Map.entry(MONDAY, new DayCapacity(20, 2)),
+                Map.entry(TUESDAY, new DayCapacity(20, 0)),
+                Map.entry(WEDNESDAY, new DayCapacity(20, 1)),
+                Map.entry(THURSDAY, new DayCapacity(20, 0)),
+                Map.entry(FRIDAY, new DayCapacity(20, 0)));
+        assertThat(ledger.capacity().get(MONDAY).free()).isEqualTo(18);
+    }
+
+    @Test
+    @DisplayName("a day fills up after capacity reservations; the next one is refused")
+    void dayFillsUp() {
+        CapacityLedger ledger = new InMemoryCapacityLedger(WEEKDAYS, 2);
+
+        assertThat(ledger.reserve("exec-1", EnumSet.of(TUESDAY))).isTrue();
+        assertThat(ledger.hasFreeSpotOnEach(EnumSet.of(TUESDAY))).isTrue();
+        assertThat(ledger.reserve("exec-2", EnumSet.of(TUESDAY))).isTrue();
+
+        assertThat(ledger.hasFreeSpotOnEach(EnumSet.of(TUESDAY))).isFalse();
+        assertThat(ledger.reserve("exec-3", EnumSet.of(TUESDAY))).isFalse();
+        assertThat(ledger.capacity().get(TUESDAY)).isEqualTo(new DayCapacity(2, 2));
+        assertThat(ledger.capacity().get(TUESDAY).free()).isZero();
+    }
+
+    @Test
+    @DisplayName("all or nothing: a multi-day request with one full day reserves nothing")
+    void allOrNothing() {
+        CapacityLedger ledger = new InMemoryCapacityLedger(WEEKDAYS, 1);
+        assertThat(ledger.reserve("takes-wednesday", EnumSet.of(WEDNESDAY))).isTrue();
+
+        assertThat(ledger.hasFreeSpotOnEach(EnumSet.of(MONDAY, WEDNESDAY, FRIDAY))).isFalse();
+        assertThat(ledger.reserve("wants-three-days", EnumSet.of(MONDAY, WEDNESDAY, FRIDAY))).isFalse();
+
+        assertThat(ledger.capacity().get(MONDAY).reserved()).isZero();
+        assertThat(ledger.capacity().get(WEDNESDAY).reserved()).isEqualTo(1);
+        assertThat(ledger.capacity().get(FRIDAY).reserved()).isZero();
+        assertThat(ledger.reserve("wants-monday-friday", EnumSet.of(MONDAY, FRIDAY))).isTrue();
+    }
+
+    @Test
+    @DisplayName("a closed day has no spots")
+    void closedDayHasNoSpots() {
+        CapacityLedger ledger = new InMemoryCapacityLedger(WEEKDAYS, 20);
+
+        assertThat(ledger.hasFreeSpotOnEach(EnumSet.of(MONDAY, SATURDAY))).isFalse();
+        assertThat(ledger.reserve("exec-1", EnumSet.of(MONDAY, SATURDAY))).isFalse();
+        assertThat(ledger.capacity().get(MONDAY).reserved()).isZero();
+        assertThat(ledger.capacity()).doesNotContainKey(SATURDAY);
+    }
+
+    @Test
+    @DisplayName("capacity zero means no spots at all; negative capacity is rejected")
+    void zeroAndNegativeCapacity() {
+        CapacityLedger none = new InMemoryCapacityLedger(WEEKDAYS, 0);
+        assertThat(none.reserve("exec-1", EnumSet.of(MONDAY))).isFalse();
+        assertThat(none.capacity().get(MONDAY)).isEqualTo(new DayCapacity(0, 0));
+
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new InMemoryCapacityLedger(WEEKDAYS, -1))
+                .withMessage("capacity per day must not be negative: -1");
+    }
+
+    @Test
+    @DisplayName("capacity() is a snapshot the caller cannot use to change the ledger")
+    void capacityIsASnapshot() {
+        CapacityLedger ledger = new InMemoryCapacityLedger(EnumSet.of(MONDAY), 1);
+        Map<DayOfWeek, DayCapacity> snapshot = ledger.capacity();
+
+        snapshot.put(MONDAY, new DayCapacity(1, 1));
+        assertThat(ledger.reserve("exec-1", EnumSet.of(MONDAY))).isTrue();
+
+        assertThat(snapshot.get(MONDAY)).isEqualTo(new DayCapacity(1, 1));
+        assertThat(ledger.capacity().get(MONDAY)).isEqualTo(new DayCapacity(1, 1));
+    }
+
+    @RepeatedTest(value = 20, name = "round {currentRepetition} of {totalRepetitions}")
+    @DisplayName("16 registrations racing for 5 spots: exactly 5 win, and no day is overbooked")
+    void racingReservations() throws Exception {
+        int spotsPerDay = 5;
+        int contenders = 16;
+        Set<DayOfWeek> days = EnumSet.of(MONDAY, WEDNESDAY, FRIDAY);
+        CapacityLedger ledger = new InMemoryCapacityLedger(WEEKDAYS, spotsPerDay);
+
+        CountDownLatch ready = new CountDownLatch(contenders);
+        CountDownLatch startGate = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(contenders);
+        try {
+            List<Future<Boolean>> outcomes = new ArrayList<>();
+            for (int i = 0; i < contenders; i++) {
+                String executionId = "exec-" + i;
+                Callable<Boolean> contender = () -> {
+                    ready.countDown();
+                    if (!startGate.await(10, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the start gate never opened");
+                    }
+                    return ledger.reserve(executionId, days);
+                };
+                outcomes.add(pool.submit(contender));
+            }
+            assertThat(ready.await(10, TimeUnit.SECONDS)).as("all contenders at the start gate").isTrue();
+            startGate.countDown();
+
+            int winners = 0;
+            for (Future<Boolean> outcome : outcomes) {
+                if (outcome.get(10, TimeUnit.SECONDS)) {
+                    winners++;
+                }
+            }
+
+            assertThat(winners).isEqualTo(spotsPerDay);
+            for (DayOfWeek day : days) {
+                assertThat(ledger.capacity().get(day)).as(day.toString()).isEqualTo(new DayCapacity(spotsPerDay, spotsPerDay));
+            }
+            assertThat(ledger.capacity().get(TUESDAY).reserved()).isZero();
+        } finally {
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).as("pool terminated").isTrue();
+        }
+    }
+}
