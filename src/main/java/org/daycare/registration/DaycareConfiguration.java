@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.nio.file.Path;
+
+import com.zaxxer.hikari.HikariDataSource;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -20,8 +23,11 @@ import org.daycare.registration.rules.FeeSchedule;
 import org.daycare.registration.rules.InformationCheck;
 import org.daycare.registration.rules.OpeningDays;
 import org.daycare.registration.store.CapacityLedger;
-import org.daycare.registration.store.InMemoryCapacityLedger;
-import org.daycare.registration.workflow.ExecutionOutcomes;
+import org.daycare.registration.store.CapacityPlan;
+import org.daycare.registration.store.Database;
+import org.daycare.registration.store.JdbcCapacityLedger;
+import org.daycare.registration.store.JdbcExecutionStore;
+import org.daycare.registration.workflow.Executions;
 import org.daycare.registration.workflow.RegistrationStates;
 import org.daycare.registration.workflow.ResultDocuments;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -47,6 +53,21 @@ public class DaycareConfiguration implements CamelConfiguration {
     private int startOffsetDays;
     @PropertyInject(value = "daycare.capacity.per-day", defaultValue = "20")
     private int capacityPerDay;
+    /** Per-day exceptions to capacity.per-day, e.g. {@code Friday:10,Monday:25}. */
+    @PropertyInject(value = "daycare.capacity.overrides", defaultValue = "")
+    private String capacityOverrides;
+
+    @PropertyInject(value = "daycare.data-dir", defaultValue = "data")
+    private String dataDir;
+    /** Empty: the embedded H2 database under the data directory. */
+    @PropertyInject(value = "daycare.db.url", defaultValue = "")
+    private String dbUrl;
+    @PropertyInject(value = "daycare.db.user", defaultValue = "")
+    private String dbUser;
+    @PropertyInject(value = "daycare.db.password", defaultValue = "")
+    private String dbPassword;
+    @PropertyInject(value = "daycare.db.pool-size", defaultValue = "10")
+    private int dbPoolSize;
 
     @PropertyInject(value = "daycare.http.max-body-bytes", defaultValue = "65536")
     private long maxBodyBytes;
@@ -110,9 +131,32 @@ public class DaycareConfiguration implements CamelConfiguration {
         return OpeningDays.parse(openingDays);
     }
 
+    /** The connection pool, with the schema migrated by Flyway before anything uses it. */
+    @BindToRegistry(destroyMethod = "close")
+    public HikariDataSource dataSource() {
+        String url = dbUrl.isBlank()
+                ? "jdbc:h2:file:" + Path.of(dataDir, "db", "daycare").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE"
+                : dbUrl;
+        return Database.open(url, dbUser, dbPassword, dbPoolSize);
+    }
+
     @BindToRegistry
-    public CapacityLedger capacityLedger(OpeningDays openingDays) {
-        return new InMemoryCapacityLedger(openingDays.days(), capacityPerDay);
+    public CapacityLedger capacityLedger(HikariDataSource dataSource, OpeningDays openingDays, ObjectMapper objectMapper,
+            Clock clock) {
+        JdbcCapacityLedger ledger = new JdbcCapacityLedger(dataSource, objectMapper, clock);
+        ledger.setCapacity(CapacityPlan.parse(openingDays, capacityPerDay, capacityOverrides));
+        return ledger;
+    }
+
+    @BindToRegistry
+    public JdbcExecutionStore executionStore(HikariDataSource dataSource) {
+        return new JdbcExecutionStore(dataSource);
+    }
+
+    @BindToRegistry
+    public Executions executions(JdbcExecutionStore executionStore, CapacityLedger capacityLedger,
+            ResultDocuments resultDocuments, ObjectMapper objectMapper, Clock clock) {
+        return new Executions(executionStore, capacityLedger, resultDocuments, objectMapper, clock);
     }
 
     @BindToRegistry
@@ -121,11 +165,6 @@ public class DaycareConfiguration implements CamelConfiguration {
         FeeSchedule feeSchedule = FeeSchedule.parse(fees, startOffsetDays);
         feeSchedule.requireFeesFor(ageRange);
         return new RegistrationStates(new InformationCheck(openingDays, clock), ageRange, feeSchedule, capacityLedger, clock);
-    }
-
-    @BindToRegistry
-    public ExecutionOutcomes executionOutcomes() {
-        return new ExecutionOutcomes();
     }
 
     /** Used only when daycare.sns.topic-arn is set; building it makes no call to AWS. */

@@ -7,6 +7,7 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.RouteBuilder;
 import org.daycare.registration.workflow.ExecutionResult;
+import org.daycare.registration.workflow.Executions;
 import org.daycare.registration.workflow.RegistrationStates;
 import org.daycare.registration.workflow.ResultDocument;
 import org.daycare.registration.workflow.WorkflowError;
@@ -22,9 +23,9 @@ public class IntakeRoutes extends RouteBuilder {
     static final String WRITE_RESULT_FILE = "direct:write-result-file";
     static final String EXECUTION_FAILED_ON_DEFECT = "direct:execution-failed-on-defect";
 
-    static final String SOURCE = "source";
     /** Where the file consumer moves a processed drop: the archive, or the failed folder. */
     static final String DROP_DESTINATION = "dropDestination";
+    private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
     private static final String TIMESTAMPED_DROP_NAME = "${file:onlyname.noext}.${date:now:yyyyMMdd-HHmmss-SSS}.json";
 
     @PropertyInject("daycare.archive")
@@ -40,12 +41,19 @@ public class IntakeRoutes extends RouteBuilder {
                 // Only HTTP carries a Content-Type; a dropped file has none, which is accepted.
                 .process(IntakeRoutes::requireJsonContentType)
                 .bean("registrationDocumentReader", "read")
-                .to("direct:start-execution");
+                .bean("executions", "begin")
+                .choice()
+                    .when(body().isInstanceOf(ResultDocument.class))
+                        .log("Submission from ${exchangeProperty.source} answered from an earlier execution")
+                    .otherwise()
+                        .to("direct:start-execution")
+                .end();
 
         from("platform-http:{{daycare.http.path:/registrations}}?httpMethodRestrict=POST")
                 .routeId("http-intake")
                 .routeConfigurationId(SubmissionErrorHandling.HTTP_INTAKE)
-                .setProperty(SOURCE, constant("http"))
+                .setProperty(Executions.SOURCE, constant("http"))
+                .process(IntakeRoutes::readIdempotencyKey)
                 .to("direct:submit-registration")
                 .to(ANSWER_HTTP);
 
@@ -69,7 +77,7 @@ public class IntakeRoutes extends RouteBuilder {
                 + "&moveFailed=" + absolute(failedDirectory) + "/" + TIMESTAMPED_DROP_NAME)
                 .routeId("file-drop-intake")
                 .routeConfigurationId(SubmissionErrorHandling.FILE_INTAKE)
-                .setProperty(SOURCE, simple("file:${file:onlyname}"))
+                .setProperty(Executions.SOURCE, simple("file:${file:onlyname}"))
                 .to("direct:submit-registration")
                 .to(WRITE_RESULT_FILE);
 
@@ -85,9 +93,7 @@ public class IntakeRoutes extends RouteBuilder {
                 .routeId("execution-failed-on-defect")
                 .log(LoggingLevel.ERROR, "Execution ${exchangeProperty." + RegistrationStates.EXECUTION_ID
                         + "} failed on a defect: ${exception.stacktrace}")
-                .process(SubmissionErrorHandling::internalErrorAsBody)
-                .filter(exchangeProperty(RegistrationStates.EXECUTION_ID).isNotNull())
-                    .wireTap("seda:outcome-notifications");
+                .bean("executions", "failedOnDefect");
     }
 
     private static void requireJsonContentType(Exchange exchange) {
@@ -97,9 +103,28 @@ public class IntakeRoutes extends RouteBuilder {
         }
     }
 
-    /** Executions that ended (either way) are archived; rejected bodies and our own defects go to the failed folder. */
+    /** The optional Idempotency-Key header; a key the store could not hold is the client's error, not ours. */
+    private static void readIdempotencyKey(Exchange exchange) {
+        String key = exchange.getMessage().getHeader("Idempotency-Key", String.class);
+        if (key == null || key.isBlank()) {
+            return;
+        }
+        if (key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+            throw new RejectedRequestException(RejectedRequest.malformed(
+                    "The Idempotency-Key header must be at most " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters."));
+        }
+        exchange.setProperty(Executions.IDEMPOTENCY_KEY, key);
+    }
+
+    /**
+     * Drops answered by the workflow (an execution's end, or an earlier execution's answer to a duplicate) are
+     * archived; rejected bodies and our own defects go to the failed folder.
+     */
     private static boolean isWorkflowOutcome(Object resultDocument) {
-        return resultDocument instanceof ExecutionResult result && result.error() != WorkflowError.InternalError;
+        if (resultDocument instanceof ExecutionResult result) {
+            return result.error() != WorkflowError.InternalError;
+        }
+        return !(resultDocument instanceof RejectedRequest);
     }
 
     // The file consumer resolves relative move paths against the inbox, so the data folders are made absolute.

@@ -1,12 +1,7 @@
 package org.daycare.registration.intake;
 
-import java.util.List;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
-import org.daycare.registration.workflow.ExecutionResult;
-import org.daycare.registration.workflow.RegistrationStates;
-import org.daycare.registration.workflow.WorkflowError;
 
 /**
  * Error handling for submissions, in one place. The inner routes (submit-registration and the workflow states)
@@ -45,11 +40,5 @@ public class SubmissionErrorHandling extends RouteConfigurationBuilder {
     static void rejectionAsBody(Exchange exchange) {
         RejectedRequestException rejected = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, RejectedRequestException.class);
         exchange.getMessage().setBody(rejected.rejection());
-    }
-
-    /** An execution that broke on a defect still ends, FAILED with InternalError, and is announced like any other. */
-    static void internalErrorAsBody(Exchange exchange) {
-        String executionId = exchange.getProperty(RegistrationStates.EXECUTION_ID, String.class);
-        exchange.getMessage().setBody(ExecutionResult.failed(executionId, WorkflowError.InternalError, List.of()));
     }
 }

@@ -21,6 +21,23 @@ public record Registration(
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Child(String firstName, String lastName, String dateOfBirth, Integer age) {
+
+        /**
+         * Who the child is, for "one confirmed registration per child": same first name, last name and date of
+         * birth, compared without regard to case or surrounding spaces.
+         */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public String identityKey() {
+            return identityKey(firstName, lastName, dateOfBirth);
+        }
+
+        public static String identityKey(String firstName, String lastName, String dateOfBirth) {
+            return normalized(firstName) + "|" + normalized(lastName) + "|" + dateOfBirth.strip();
+        }
+
+        private static String normalized(String name) {
+            return name.strip().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -2,7 +2,10 @@ package org.daycare.registration.store;
 
 import java.time.DayOfWeek;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+
+import org.daycare.registration.rules.Registration;
 
 /** The daycare's spots: a capacity per opening day, and the spots confirmed registrations hold. */
 public interface CapacityLedger {
@@ -11,10 +14,17 @@ public interface CapacityLedger {
     boolean hasFreeSpotOnEach(Set<DayOfWeek> days);
 
     /**
-     * Atomically takes one spot on each of the days for the execution, or none at all: answers false when any
-     * day is full, so that two registrations racing for the last spot never both win.
+     * Atomically takes one spot on each of the registration's days and records the confirmed registration, or
+     * changes nothing: two registrations racing for the last spot never both win, and a child holds at most one
+     * confirmed registration.
      */
-    boolean reserve(String executionId, Set<DayOfWeek> days);
+    Reservation reserve(String executionId, Set<DayOfWeek> days, Registration confirmed);
+
+    /** The child's confirmed registration, if any: the execution that holds it and its output document. */
+    Optional<Confirmation> confirmationFor(String childKey);
+
+    record Confirmation(String executionId, String outputDocument) {
+    }
 
     /** Total, reserved and free spots per opening day, in week order. */
     Map<DayOfWeek, DayCapacity> capacity();
@@ -23,5 +33,10 @@ public interface CapacityLedger {
         public int free() {
             return Math.max(0, total - reserved);
         }
+    }
+
+    /** What a reservation did: CONFIRMED, or nothing because a day was full or the child already holds one. */
+    record Reservation(Outcome outcome, String confirmedExecutionId) {
+        public enum Outcome { CONFIRMED, NO_SPOTS, ALREADY_CONFIRMED }
     }
 }

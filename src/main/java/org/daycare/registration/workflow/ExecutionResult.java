@@ -30,10 +30,15 @@ public record ExecutionResult(
 
     @Override
     public int httpStatus() {
+        return httpStatusFor(status, error);
+    }
+
+    /** 201 for a confirmation, 422 for a workflow failure, 500 only when we failed the client. */
+    public static int httpStatusFor(Status status, WorkflowError error) {
         if (status == Status.SUCCEEDED) {
             return 201;
         }
-        return error == WorkflowError.InternalError ? 500 : 422;
+        return error == WorkflowError.InternalError || error == WorkflowError.ExecutionInterrupted ? 500 : 422;
     }
 
     @JsonIgnore

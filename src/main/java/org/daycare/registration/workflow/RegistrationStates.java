@@ -65,7 +65,8 @@ public final class RegistrationStates {
 
     /**
      * Confirm Registration: prices the registration, then reserves its spots atomically. A registration that
-     * passed the availability check but lost the last spot to a concurrent one gets 400 (and so NoSpots).
+     * passed the availability check but lost the last spot to a concurrent one gets 400 (and so NoSpots); one
+     * for a child whose identical registration was confirmed concurrently gets 409.
      * Pricing comes first so that nothing after the reservation can fail and leave a spot held.
      */
     public TaskResult confirmRegistration(@Body TaskResult previous, @ExchangeProperty(EXECUTION_ID) String executionId) {
@@ -74,10 +75,12 @@ public final class RegistrationStates {
         int monthlyFee = feeSchedule.monthlyFee(age).orElseThrow(
                 () -> new IllegalStateException("no fee configured for age " + age));
         String startDate = feeSchedule.startDate(LocalDate.now(clock)).toString();
-        if (!capacityLedger.reserve(executionId, daysOf(registration))) {
-            return TaskResult.rejected(registration);
-        }
-        return TaskResult.ok(registration.withFeesAndStartDate(monthlyFee, startDate));
+        Registration confirmed = registration.withFeesAndStartDate(monthlyFee, startDate);
+        return switch (capacityLedger.reserve(executionId, daysOf(registration), confirmed).outcome()) {
+            case CONFIRMED -> TaskResult.ok(confirmed);
+            case NO_SPOTS -> TaskResult.rejected(registration);
+            case ALREADY_CONFIRMED -> TaskResult.alreadyConfirmed(registration);
+        };
     }
 
     private static Set<DayOfWeek> daysOf(Registration registration) {

@@ -14,6 +14,13 @@ public final class ResultDocuments {
     }
 
     public byte[] toJson(@Body ResultDocument document) throws JsonProcessingException {
+        if (document instanceof StoredResult stored) {
+            return stored.json().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
         return objectMapper.writeValueAsBytes(document);
+    }
+
+    public String toJsonText(ResultDocument document) throws JsonProcessingException {
+        return new String(toJson(document), java.nio.charset.StandardCharsets.UTF_8);
     }
 }

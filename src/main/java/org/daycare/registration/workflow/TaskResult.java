@@ -12,6 +12,8 @@ public record TaskResult(int statusCode, Registration registration, List<String>
 
     public static final int OK = 200;
     public static final int REJECTED = 400;
+    /** Only from Confirm Registration: the same child was confirmed by a concurrent execution. */
+    public static final int ALREADY_CONFIRMED = 409;
 
     public static TaskResult ok(Registration registration) {
         return new TaskResult(OK, registration, List.of());
@@ -19,6 +21,10 @@ public record TaskResult(int statusCode, Registration registration, List<String>
 
     public static TaskResult rejected(Registration registration) {
         return new TaskResult(REJECTED, registration, List.of());
+    }
+
+    public static TaskResult alreadyConfirmed(Registration registration) {
+        return new TaskResult(ALREADY_CONFIRMED, registration, List.of());
     }
 
     public static TaskResult incomplete(List<String> problems) {

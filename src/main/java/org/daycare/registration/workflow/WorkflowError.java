@@ -5,16 +5,26 @@ package org.daycare.registration.workflow;
  * and notification subscribers match on them, so they never change.
  */
 public enum WorkflowError {
-    InformationIncomplete("The parent did not provide complete information."),
-    InvalidAge("The child does not meet the age requirements."),
-    NoSpots("There are no spots available."),
+    InformationIncomplete("Notify Missing Info", "The parent did not provide complete information."),
+    InvalidAge("Notify Invalid Age", "The child does not meet the age requirements."),
+    NoSpots("Notify No Spots", "There are no spots available."),
     /** Not a state of the original: an execution that broke on a defect of ours, never on client input. */
-    InternalError("The registration could not be processed because of an internal error.");
+    InternalError("Internal Error", "The registration could not be processed because of an internal error."),
+    /** Not a state of the original: the service stopped (crash, kill) while the execution was running. */
+    ExecutionInterrupted("Interrupted",
+            "The service stopped before this execution ended; nothing was reserved. Submit the registration again.");
 
+    private final String endState;
     private final String cause;
 
-    WorkflowError(String cause) {
+    WorkflowError(String endState, String cause) {
+        this.endState = endState;
         this.cause = cause;
+    }
+
+    /** The name of the failure end in the execution's history. */
+    public String endState() {
+        return endState;
     }
 
     public String cause() {

@@ -86,7 +86,7 @@ class FileDropIntakeTest {
     void filesThatAreNotJsonAreLeftAlone() throws Exception {
         drop("notes.txt", "not a registration");
         drop("later.json.tmp", Registrations.SUCCESS_CASE);
-        drop("marker.json", Registrations.SUCCESS_CASE);
+        drop("marker.json", Registrations.successCaseForAnotherChild());
 
         awaitResult("marker.result.json");
 
@@ -98,7 +98,7 @@ class FileDropIntakeTest {
     @Test
     void aFileStillBeingWrittenIsNotPickedUpHalfWritten() throws Exception {
         Path file = inbox.resolve("slow-writer.json");
-        byte[] content = Registrations.SUCCESS_CASE.getBytes(StandardCharsets.UTF_8);
+        byte[] content = Registrations.successCaseForAnotherChild().getBytes(StandardCharsets.UTF_8);
         int half = content.length / 2;
         try (OutputStream out = Files.newOutputStream(file)) {
             out.write(content, 0, half);
@@ -114,16 +114,18 @@ class FileDropIntakeTest {
     }
 
     @Test
-    void theSameNameDroppedTwiceIsProcessedTwiceAndBothOriginalsAreKept() throws Exception {
-        drop("twice.json", Registrations.SUCCESS_CASE);
-        String first = awaitResult("twice.result.json").get("executionId").asText();
-        Files.delete(outbox.resolve("twice.result.json"));
+    void theSameRegistrationDroppedTwiceUnderAnyNameGetsTheFirstConfirmationAndBothOriginalsAreKept() throws Exception {
+        String registration = Registrations.successCaseForAnotherChild();
+        drop("first-copy.json", registration);
+        JsonNode first = awaitResult("first-copy.result.json");
 
-        drop("twice.json", Registrations.SUCCESS_CASE);
-        String second = awaitResult("twice.result.json").get("executionId").asText();
+        drop("second copy.json", registration);
+        JsonNode second = awaitResult("second copy.result.json");
 
-        assertThat(second).isNotEqualTo(first);
-        await().atMost(Duration.ofSeconds(10)).until(() -> archived("archive", "twice").size() == 2);
+        assertThat(first.get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(second).isEqualTo(first);
+        assertLeftInboxFor("archive", "first-copy");
+        assertLeftInboxFor("archive", "second copy");
     }
 
     private static void drop(String name, String content) throws IOException {

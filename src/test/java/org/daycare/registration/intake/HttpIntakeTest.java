@@ -133,7 +133,7 @@ class HttpIntakeTest {
     void aContentTypeThatIsNotJsonIsRefusedWith415(String contentType) throws Exception {
         HttpResponse<String> response = app.send(HttpRequest.newBuilder(app.uri("/registrations"))
                 .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(Registrations.SUCCESS_CASE)));
+                .POST(HttpRequest.BodyPublishers.ofString(Registrations.successCaseForAnotherChild())));
 
         assertThat(response.statusCode()).isEqualTo(415);
         assertThat(JSON.readTree(response.body()).get("error").asText()).isEqualTo("UnsupportedMediaType");
@@ -144,7 +144,7 @@ class HttpIntakeTest {
     void jsonMediaTypesWithOrWithoutParametersAreAccepted(String contentType) {
         HttpResponse<String> response = app.send(HttpRequest.newBuilder(app.uri("/registrations"))
                 .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(Registrations.SUCCESS_CASE)));
+                .POST(HttpRequest.BodyPublishers.ofString(Registrations.successCaseForAnotherChild())));
 
         assertThat(response.statusCode()).isEqualTo(201);
     }
@@ -153,7 +153,7 @@ class HttpIntakeTest {
     void aRequestWithoutContentTypeIsAccepted() {
         // java.net.http sends no Content-Type unless told to.
         HttpResponse<String> response = app.send(HttpRequest.newBuilder(app.uri("/registrations"))
-                .POST(HttpRequest.BodyPublishers.ofString(Registrations.SUCCESS_CASE)));
+                .POST(HttpRequest.BodyPublishers.ofString(Registrations.successCaseForAnotherChild())));
 
         assertThat(response.statusCode()).isEqualTo(201);
     }

@@ -66,7 +66,7 @@ class SnsNotificationTest {
 
     @Test
     void aConfirmedRegistrationIsAnnouncedWithOutcomeAndExecutionIdOnly() throws Exception {
-        HttpResponse<String> response = postWithExtraHeaders(Registrations.SUCCESS_CASE);
+        HttpResponse<String> response = postWithExtraHeaders(Registrations.successCaseForAnotherChild());
         String executionId = JSON.readTree(response.body()).get("executionId").asText();
 
         List<ReceivedNotification> received = sns.receive(1, WAIT);
@@ -105,7 +105,7 @@ class SnsNotificationTest {
         sns.stopProcess();
         String executionId;
         try {
-            HttpResponse<String> response = app.postRegistration(Registrations.SUCCESS_CASE);
+            HttpResponse<String> response = app.postRegistration(Registrations.successCaseForAnotherChild());
             assertThat(response.statusCode()).isEqualTo(201);
             executionId = JSON.readTree(response.body()).get("executionId").asText();
         } finally {

@@ -26,5 +26,15 @@ public final class Registrations {
     }
 
     public static final String SUCCESS_CASE = forChildBornOn("2021-03-27");
+
+    private static final java.util.concurrent.atomic.AtomicInteger SIBLINGS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * The success case for a child of its own (a distinct first name each call): a child holds at most one
+     * confirmation, so a test that wants several confirmations needs several children.
+     */
+    public static String successCaseForAnotherChild() {
+        return SUCCESS_CASE.replace("\"firstName\": \"Mohamed\"", "\"firstName\": \"Mohamed " + SIBLINGS.incrementAndGet() + "\"");
+    }
     public static final String FAILURE_CASE = forChildBornOn("2016-07-01");
 }

@@ -37,7 +37,7 @@ class NoOverbookingTest {
             for (int i = 0; i < REQUESTS; i++) {
                 responses.add(clients.submit(() -> {
                     startGate.await();
-                    return app.postRegistration(Registrations.SUCCESS_CASE);
+                    return app.postRegistration(Registrations.successCaseForAnotherChild());
                 }));
             }
             startGate.countDown();

@@ -24,7 +24,7 @@ import org.daycare.registration.rules.InformationCheck;
 import org.daycare.registration.rules.Registration;
 import org.daycare.registration.store.CapacityLedger;
 import org.daycare.registration.store.CapacityLedger.DayCapacity;
-import org.daycare.registration.store.InMemoryCapacityLedger;
+import org.daycare.registration.support.Ledgers;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,7 +38,7 @@ class RegistrationStatesTest {
     private static final String FAILURE_CASE = "2016-07-01";
     private static final String FEES = "2:800,3:750,4:700,5:650";
 
-    private final CapacityLedger ledger = new InMemoryCapacityLedger(WEEKDAYS.days(), 20);
+    private final CapacityLedger ledger = Ledgers.onH2(WEEKDAYS.days(), 20);
     private final RegistrationStates states = statesWith(ledger, FeeSchedule.parse(FEES, 14));
 
     private static RegistrationStates statesWith(CapacityLedger ledger, FeeSchedule fees) {
@@ -114,8 +114,8 @@ class RegistrationStatesTest {
     @Test
     @DisplayName("Check Spots Availability: 400 when any one requested day is full")
     void checkSpotsOneDayFull() {
-        CapacityLedger oneSpot = new InMemoryCapacityLedger(WEEKDAYS.days(), 1);
-        oneSpot.reserve("earlier-registration", EnumSet.of(FRIDAY));
+        CapacityLedger oneSpot = Ledgers.onH2(WEEKDAYS.days(), 1);
+        Ledgers.reserve(oneSpot, "earlier-registration", EnumSet.of(FRIDAY));
         RegistrationStates tight = statesWith(oneSpot, FeeSchedule.parse(FEES, 14));
 
         TaskResult result = tight.checkSpotsAvailability(agedRegistration(SUCCESS_CASE, "Monday", "Friday"));
@@ -161,7 +161,7 @@ class RegistrationStatesTest {
     @Test
     @DisplayName("Confirm Registration: 400 and no spot held when the last spot went between the check and the confirm")
     void confirmLosesLastSpot() {
-        CapacityLedger oneSpot = new InMemoryCapacityLedger(WEEKDAYS.days(), 1);
+        CapacityLedger oneSpot = Ledgers.onH2(WEEKDAYS.days(), 1);
         RegistrationStates tight = statesWith(oneSpot, FeeSchedule.parse(FEES, 14));
         TaskResult weekdays = tight.checkSpotsAvailability(agedRegistration(SUCCESS_CASE));
         TaskResult fridays = tight.checkSpotsAvailability(agedRegistration("2023-11-25", "Friday"));

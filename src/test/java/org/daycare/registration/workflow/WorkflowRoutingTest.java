@@ -20,7 +20,10 @@ import org.daycare.registration.rules.AgeRange;
 import org.daycare.registration.rules.FeeSchedule;
 import org.daycare.registration.rules.InformationCheck;
 import org.daycare.registration.rules.OpeningDays;
-import org.daycare.registration.store.InMemoryCapacityLedger;
+import com.zaxxer.hikari.HikariDataSource;
+import org.daycare.registration.store.CapacityLedger;
+import org.daycare.registration.store.JdbcExecutionStore;
+import org.daycare.registration.support.Ledgers;
 import org.daycare.registration.support.Registrations;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +40,10 @@ class WorkflowRoutingTest extends CamelTestSupport {
     private static final Clock TODAY = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
     private static final EnumSet<DayOfWeek> WEEKDAYS = EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY);
 
-    private final InMemoryCapacityLedger ledger = new InMemoryCapacityLedger(WEEKDAYS, 1);
+    private final HikariDataSource database = Ledgers.freshH2();
+    private final CapacityLedger ledger = Ledgers.on(database, WEEKDAYS, 1);
+    private final Executions executions = new Executions(new JdbcExecutionStore(database), ledger,
+            new ResultDocuments(JSON), JSON, TODAY);
 
     @Override
     public boolean isUseAdviceWith() {
@@ -54,7 +60,7 @@ class WorkflowRoutingTest extends CamelTestSupport {
         OpeningDays openingDays = new OpeningDays(WEEKDAYS);
         registry.bind("registrationStates", new RegistrationStates(new InformationCheck(openingDays, TODAY),
                 new AgeRange(2, 5), FeeSchedule.parse("2:800,3:750,4:700,5:650", 14), ledger, TODAY));
-        registry.bind("executionOutcomes", new ExecutionOutcomes());
+        registry.bind("executions", executions);
     }
 
     @Override
@@ -73,8 +79,10 @@ class WorkflowRoutingTest extends CamelTestSupport {
     }
 
     private Exchange run(String registration) throws Exception {
-        return template.request("direct:start-execution",
-                exchange -> exchange.getMessage().setBody(JSON.readTree(registration)));
+        return template.request("direct:start-execution", exchange -> {
+            exchange.getMessage().setBody(JSON.readTree(registration));
+            executions.begin(exchange);
+        });
     }
 
     private MockEndpoint reached(String directRoute) {
@@ -91,7 +99,6 @@ class WorkflowRoutingTest extends CamelTestSupport {
         for (String failureEnd : new String[] {"notify-missing-info", "notify-invalid-age", "notify-no-spots"}) {
             reached(failureEnd).expectedMessageCount(0);
         }
-        getMockEndpoint("mock:seda:outcome-notifications").expectedMessageCount(1);
 
         ExecutionResult result = run(Registrations.SUCCESS_CASE).getMessage().getBody(ExecutionResult.class);
 
@@ -129,7 +136,7 @@ class WorkflowRoutingTest extends CamelTestSupport {
     @Test
     void checkSpotsAvailability400GoesToNotifyNoSpots() throws Exception {
         startWithWorkflowRoutes();
-        assertThat(ledger.reserve("an-earlier-execution", WEEKDAYS)).isTrue();
+        assertThat(Ledgers.reserve(ledger, "an-earlier-execution", WEEKDAYS)).isTrue();
         reached("check-spots-availability").expectedMessageCount(1);
         reached("notify-no-spots").expectedMessageCount(1);
         reached("confirm-registration").expectedMessageCount(0);
@@ -146,7 +153,7 @@ class WorkflowRoutingTest extends CamelTestSupport {
         // The last spot goes to a concurrent execution between this one's check and its confirmation.
         loadWorkflowRoutes();
         AdviceWith.adviceWith(context, "check-spots-availability", route -> route.weaveByToUri("direct:confirm-registration")
-                .before().process(exchange -> ledger.reserve("a-concurrent-execution", WEEKDAYS)));
+                .before().process(exchange -> Ledgers.reserve(ledger, "a-concurrent-execution", WEEKDAYS)));
         context.start();
         reached("confirm-registration").expectedMessageCount(1);
         reached("notify-no-spots").expectedMessageCount(1);

@@ -23,19 +23,20 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.daycare.registration.store.CapacityLedger.DayCapacity;
+import org.daycare.registration.support.Ledgers;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("InMemoryCapacityLedger")
-class InMemoryCapacityLedgerTest {
+@DisplayName("JdbcCapacityLedger (H2)")
+class JdbcCapacityLedgerTest {
 
     private static final Set<DayOfWeek> WEEKDAYS = EnumSet.range(MONDAY, FRIDAY);
 
     @Test
     @DisplayName("a new ledger has the full capacity free on every opening day, in week order, and no other day")
     void newLedgerCapacity() {
-        CapacityLedger ledger = new InMemoryCapacityLedger(EnumSet.of(FRIDAY, MONDAY, WEDNESDAY), 20);
+        CapacityLedger ledger = Ledgers.onH2(EnumSet.of(FRIDAY, MONDAY, WEDNESDAY), 20);
 
         Map<DayOfWeek, DayCapacity> capacity = ledger.capacity();
 
@@ -49,10 +50,10 @@ class InMemoryCapacityLedgerTest {
     @Test
     @DisplayName("a reservation takes one spot on each requested day and none on the others")
     void reservationCountsPerDay() {
-        CapacityLedger ledger = new InMemoryCapacityLedger(WEEKDAYS, 20);
+        CapacityLedger ledger = Ledgers.onH2(WEEKDAYS, 20);
 
-        assertThat(ledger.reserve("exec-1", EnumSet.of(MONDAY, WEDNESDAY))).isTrue();
-        assertThat(ledger.reserve("exec-2", EnumSet.of(MONDAY))).isTrue();
+        assertThat(Ledgers.reserve(ledger, "exec-1", EnumSet.of(MONDAY, WEDNESDAY))).isTrue();
+        assertThat(Ledgers.reserve(ledger, "exec-2", EnumSet.of(MONDAY))).isTrue();
 
         assertThat(ledger.capacity()).containsExactly(
                 Map.entry(MONDAY, new DayCapacity(20, 2)),
@@ -66,14 +67,14 @@ class InMemoryCapacityLedgerTest {
     @Test
     @DisplayName("a day fills up after capacity reservations; the next one is refused")
     void dayFillsUp() {
-        CapacityLedger ledger = new InMemoryCapacityLedger(WEEKDAYS, 2);
+        CapacityLedger ledger = Ledgers.onH2(WEEKDAYS, 2);
 
-        assertThat(ledger.reserve("exec-1", EnumSet.of(TUESDAY))).isTrue();
+        assertThat(Ledgers.reserve(ledger, "exec-1", EnumSet.of(TUESDAY))).isTrue();
         assertThat(ledger.hasFreeSpotOnEach(EnumSet.of(TUESDAY))).isTrue();
-        assertThat(ledger.reserve("exec-2", EnumSet.of(TUESDAY))).isTrue();
+        assertThat(Ledgers.reserve(ledger, "exec-2", EnumSet.of(TUESDAY))).isTrue();
 
         assertThat(ledger.hasFreeSpotOnEach(EnumSet.of(TUESDAY))).isFalse();
-        assertThat(ledger.reserve("exec-3", EnumSet.of(TUESDAY))).isFalse();
+        assertThat(Ledgers.reserve(ledger, "exec-3", EnumSet.of(TUESDAY))).isFalse();
         assertThat(ledger.capacity().get(TUESDAY)).isEqualTo(new DayCapacity(2, 2));
         assertThat(ledger.capacity().get(TUESDAY).free()).isZero();
     }
@@ -81,25 +82,25 @@ class InMemoryCapacityLedgerTest {
     @Test
     @DisplayName("all or nothing: a multi-day request with one full day reserves nothing")
     void allOrNothing() {
-        CapacityLedger ledger = new InMemoryCapacityLedger(WEEKDAYS, 1);
-        assertThat(ledger.reserve("takes-wednesday", EnumSet.of(WEDNESDAY))).isTrue();
+        CapacityLedger ledger = Ledgers.onH2(WEEKDAYS, 1);
+        assertThat(Ledgers.reserve(ledger, "takes-wednesday", EnumSet.of(WEDNESDAY))).isTrue();
 
         assertThat(ledger.hasFreeSpotOnEach(EnumSet.of(MONDAY, WEDNESDAY, FRIDAY))).isFalse();
-        assertThat(ledger.reserve("wants-three-days", EnumSet.of(MONDAY, WEDNESDAY, FRIDAY))).isFalse();
+        assertThat(Ledgers.reserve(ledger, "wants-three-days", EnumSet.of(MONDAY, WEDNESDAY, FRIDAY))).isFalse();
 
         assertThat(ledger.capacity().get(MONDAY).reserved()).isZero();
         assertThat(ledger.capacity().get(WEDNESDAY).reserved()).isEqualTo(1);
         assertThat(ledger.capacity().get(FRIDAY).reserved()).isZero();
-        assertThat(ledger.reserve("wants-monday-friday", EnumSet.of(MONDAY, FRIDAY))).isTrue();
+        assertThat(Ledgers.reserve(ledger, "wants-monday-friday", EnumSet.of(MONDAY, FRIDAY))).isTrue();
     }
 
     @Test
     @DisplayName("a closed day has no spots")
     void closedDayHasNoSpots() {
-        CapacityLedger ledger = new InMemoryCapacityLedger(WEEKDAYS, 20);
+        CapacityLedger ledger = Ledgers.onH2(WEEKDAYS, 20);
 
         assertThat(ledger.hasFreeSpotOnEach(EnumSet.of(MONDAY, SATURDAY))).isFalse();
-        assertThat(ledger.reserve("exec-1", EnumSet.of(MONDAY, SATURDAY))).isFalse();
+        assertThat(Ledgers.reserve(ledger, "exec-1", EnumSet.of(MONDAY, SATURDAY))).isFalse();
         assertThat(ledger.capacity().get(MONDAY).reserved()).isZero();
         assertThat(ledger.capacity()).doesNotContainKey(SATURDAY);
     }
@@ -107,23 +108,23 @@ class InMemoryCapacityLedgerTest {
     @Test
     @DisplayName("capacity zero means no spots at all; negative capacity is rejected")
     void zeroAndNegativeCapacity() {
-        CapacityLedger none = new InMemoryCapacityLedger(WEEKDAYS, 0);
-        assertThat(none.reserve("exec-1", EnumSet.of(MONDAY))).isFalse();
+        CapacityLedger none = Ledgers.onH2(WEEKDAYS, 0);
+        assertThat(Ledgers.reserve(none, "exec-1", EnumSet.of(MONDAY))).isFalse();
         assertThat(none.capacity().get(MONDAY)).isEqualTo(new DayCapacity(0, 0));
 
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new InMemoryCapacityLedger(WEEKDAYS, -1))
+                .isThrownBy(() -> CapacityPlan.parse(new org.daycare.registration.rules.OpeningDays(WEEKDAYS), -1, ""))
                 .withMessage("capacity per day must not be negative: -1");
     }
 
     @Test
     @DisplayName("capacity() is a snapshot the caller cannot use to change the ledger")
     void capacityIsASnapshot() {
-        CapacityLedger ledger = new InMemoryCapacityLedger(EnumSet.of(MONDAY), 1);
+        CapacityLedger ledger = Ledgers.onH2(EnumSet.of(MONDAY), 1);
         Map<DayOfWeek, DayCapacity> snapshot = ledger.capacity();
 
         snapshot.put(MONDAY, new DayCapacity(1, 1));
-        assertThat(ledger.reserve("exec-1", EnumSet.of(MONDAY))).isTrue();
+        assertThat(Ledgers.reserve(ledger, "exec-1", EnumSet.of(MONDAY))).isTrue();
 
         assertThat(snapshot.get(MONDAY)).isEqualTo(new DayCapacity(1, 1));
         assertThat(ledger.capacity().get(MONDAY)).isEqualTo(new DayCapacity(1, 1));
@@ -135,7 +136,7 @@ class InMemoryCapacityLedgerTest {
         int spotsPerDay = 5;
         int contenders = 16;
         Set<DayOfWeek> days = EnumSet.of(MONDAY, WEDNESDAY, FRIDAY);
-        CapacityLedger ledger = new InMemoryCapacityLedger(WEEKDAYS, spotsPerDay);
+        CapacityLedger ledger = Ledgers.onH2(WEEKDAYS, spotsPerDay);
 
         CountDownLatch ready = new CountDownLatch(contenders);
         CountDownLatch startGate = new CountDownLatch(1);
@@ -149,7 +150,7 @@ class InMemoryCapacityLedgerTest {
                     if (!startGate.await(10, TimeUnit.SECONDS)) {
                         throw new IllegalStateException("the start gate never opened");
                     }
-                    return ledger.reserve(executionId, days);
+                    return Ledgers.reserve(ledger, executionId, days);
                 };
                 outcomes.add(pool.submit(contender));
             }

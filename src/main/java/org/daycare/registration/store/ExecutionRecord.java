@@ -1,0 +1,16 @@
+package org.daycare.registration.store;
+
+import java.time.Instant;
+
+/** An execution as stored: what GET /executions/{id} shows. The documents are JSON text. */
+public record ExecutionRecord(
+        String executionId,
+        String status,
+        String source,
+        String inputDocument,
+        String resultDocument,
+        String error,
+        String cause,
+        Instant startedAt,
+        Instant stoppedAt) {
+}

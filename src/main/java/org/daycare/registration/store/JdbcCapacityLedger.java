@@ -1,0 +1,154 @@
+package org.daycare.registration.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.DayOfWeek;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.daycare.registration.rules.Registration;
+
+/**
+ * Spots in the database. A spot is taken by a conditional update ({@code reserved < total}) that the database
+ * applies atomically, so concurrent confirmations, in one process or in several sharing a PostgreSQL, can never
+ * overbook; the days are always updated in week order, so two confirmations never deadlock each other.
+ */
+public final class JdbcCapacityLedger implements CapacityLedger {
+
+    private final Jdbc jdbc;
+    private final ObjectMapper objectMapper;
+    private final Clock clock;
+
+    public JdbcCapacityLedger(javax.sql.DataSource dataSource, ObjectMapper objectMapper, Clock clock) {
+        this.jdbc = new Jdbc(dataSource);
+        this.objectMapper = objectMapper;
+        this.clock = clock;
+    }
+
+    /** Sets each opening day's total from configuration (keeping what is reserved); closed days are removed. */
+    public void setCapacity(Map<DayOfWeek, Integer> totalByDay) {
+        jdbc.inTransaction(connection -> {
+            for (var entry : totalByDay.entrySet()) {
+                String day = entry.getKey().name();
+                if (Jdbc.update(connection, "UPDATE day_capacity SET total_spots = ? WHERE day_of_week = ?",
+                        entry.getValue(), day) == 0) {
+                    insertDay(connection, day, entry.getValue());
+                }
+            }
+            String open = totalByDay.keySet().stream().map(d -> "'" + d.name() + "'").collect(Collectors.joining(","));
+            Jdbc.update(connection, "DELETE FROM day_capacity WHERE day_of_week NOT IN (" + open + ")");
+            return null;
+        });
+    }
+
+    // Another instance may insert the same day between our UPDATE and INSERT: then it exists, which is all we need.
+    private static void insertDay(Connection connection, String day, int total) throws SQLException {
+        try {
+            Jdbc.update(connection, "INSERT INTO day_capacity (day_of_week, total_spots, reserved_spots) VALUES (?, ?, 0)",
+                    day, total);
+        } catch (SQLException e) {
+            if (!Jdbc.isConstraintViolation(e)) {
+                throw e;
+            }
+            Jdbc.update(connection, "UPDATE day_capacity SET total_spots = ? WHERE day_of_week = ?", total, day);
+        }
+    }
+
+    @Override
+    public boolean hasFreeSpotOnEach(Set<DayOfWeek> days) {
+        return jdbc.read(connection -> countDaysWithFreeSpots(connection, days) == days.size());
+    }
+
+    private static int countDaysWithFreeSpots(Connection connection, Set<DayOfWeek> days) throws SQLException {
+        String placeholders = days.stream().map(d -> "?").collect(Collectors.joining(","));
+        try (PreparedStatement statement = Jdbc.prepare(connection,
+                "SELECT COUNT(*) FROM day_capacity WHERE reserved_spots < total_spots AND day_of_week IN (" + placeholders + ")",
+                days.stream().map(DayOfWeek::name).toArray());
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            return row.getInt(1);
+        }
+    }
+
+    @Override
+    public Reservation reserve(String executionId, Set<DayOfWeek> days, Registration confirmed) {
+        String childKey = confirmed.child().identityKey();
+        String output = toJson(confirmed);
+        try {
+            return jdbc.inTransaction(connection -> {
+                for (DayOfWeek day : new TreeSet<>(days)) {
+                    int taken = Jdbc.update(connection, "UPDATE day_capacity SET reserved_spots = reserved_spots + 1"
+                            + " WHERE day_of_week = ? AND reserved_spots < total_spots", day.name());
+                    if (taken == 0) {
+                        throw new DayFull();
+                    }
+                }
+                Jdbc.update(connection, "INSERT INTO confirmed_registrations"
+                        + " (execution_id, child_key, days_of_week, output_document, confirmed_at) VALUES (?, ?, ?, ?, ?)",
+                        executionId, childKey, days.stream().map(DayOfWeek::name).sorted().collect(Collectors.joining(",")),
+                        output, clock.instant());
+                return new Reservation(Reservation.Outcome.CONFIRMED, executionId);
+            });
+        } catch (DayFull full) {
+            return new Reservation(Reservation.Outcome.NO_SPOTS, null);
+        } catch (StoreException e) {
+            if (e.getCause() instanceof SQLException sql && Jdbc.isConstraintViolation(sql)) {
+                Optional<Confirmation> holder = confirmationFor(childKey);
+                if (holder.isPresent()) {
+                    return new Reservation(Reservation.Outcome.ALREADY_CONFIRMED, holder.get().executionId());
+                }
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<Confirmation> confirmationFor(String childKey) {
+        return jdbc.read(connection -> {
+            try (PreparedStatement statement = Jdbc.prepare(connection,
+                    "SELECT execution_id, output_document FROM confirmed_registrations WHERE child_key = ?", childKey);
+                 ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(new Confirmation(row.getString(1), row.getString(2))) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public Map<DayOfWeek, DayCapacity> capacity() {
+        return jdbc.read(connection -> {
+            Map<DayOfWeek, DayCapacity> capacity = new EnumMap<>(DayOfWeek.class);
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT day_of_week, total_spots, reserved_spots FROM day_capacity");
+                 ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    capacity.put(DayOfWeek.valueOf(rows.getString(1)), new DayCapacity(rows.getInt(2), rows.getInt(3)));
+                }
+            }
+            return capacity;
+        });
+    }
+
+    private String toJson(Registration registration) {
+        try {
+            return objectMapper.writeValueAsString(registration);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a registration could not be written as JSON", e);
+        }
+    }
+
+    /** Rolls the reservation back: some day had no free spot left. */
+    private static final class DayFull extends RuntimeException {
+        DayFull() {
+            super(null, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package org.daycare.registration.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+/**
+ * Executions, their history and their outcome notifications. An execution is written when it starts (RUNNING)
+ * and once more when it ends: status, result, every state event and the outbox row in one transaction, so an
+ * outcome is never recorded without its notification, nor a notification sent for an outcome that was not.
+ */
+public final class JdbcExecutionStore {
+
+    private static final String RUNNING = "RUNNING";
+    private static final String SUMMARY_COLUMNS =
+            "execution_id, status, source, error, cause, started_at, stopped_at";
+
+    private final Jdbc jdbc;
+
+    public JdbcExecutionStore(DataSource dataSource) {
+        this.jdbc = new Jdbc(dataSource);
+    }
+
+    /** The columns a new execution is searched by, lower-cased; any may be null. */
+    public record NewExecution(String executionId, String source, String inputDocument, String idempotencyKey,
+            String childLastName, String motherEmail, String fatherEmail, Instant startedAt) {
+    }
+
+    public record Completion(String executionId, String status, String error, String cause, String resultDocument,
+            List<ExecutionEvent> events, Notification notification, Instant stoppedAt) {
+    }
+
+    /** The outbox row: what is published, exactly. */
+    public record Notification(String subject, String attributesJson, String message) {
+    }
+
+    /** Thrown by {@link #start} when another execution already holds the idempotency key. */
+    public static final class IdempotencyKeyTaken extends RuntimeException {
+        public IdempotencyKeyTaken() {
+            super(null, null, false, false);
+        }
+    }
+
+    public void start(NewExecution execution) {
+        try {
+            jdbc.inTransaction(connection -> Jdbc.update(connection, "INSERT INTO executions (execution_id, status, source,"
+                    + " input_document, idempotency_key, child_last_name, mother_email, father_email, started_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    execution.executionId(), RUNNING, execution.source(), execution.inputDocument(),
+                    execution.idempotencyKey(), execution.childLastName(), execution.motherEmail(),
+                    execution.fatherEmail(), execution.startedAt()));
+        } catch (StoreException e) {
+            if (execution.idempotencyKey() != null && e.getCause() instanceof SQLException sql
+                    && Jdbc.isConstraintViolation(sql)) {
+                throw new IdempotencyKeyTaken();
+            }
+            throw e;
+        }
+    }
+
+    /** Ends a RUNNING execution; answers false (and changes nothing) when it was no longer running. */
+    public boolean finish(Completion completion) {
+        return jdbc.inTransaction(connection -> {
+            int updated = Jdbc.update(connection, "UPDATE executions SET status = ?, error = ?, cause = ?,"
+                    + " result_document = ?, stopped_at = ? WHERE execution_id = ? AND status = ?",
+                    completion.status(), completion.error(), completion.cause(), completion.resultDocument(),
+                    completion.stoppedAt(), completion.executionId(), RUNNING);
+            if (updated == 0) {
+                return false;
+            }
+            insertEvents(connection, completion.executionId(), completion.events());
+            Notification notification = completion.notification();
+            Jdbc.update(connection, "INSERT INTO notification_outbox (execution_id, subject, attributes, message,"
+                    + " created_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
+                    completion.executionId(), notification.subject(), notification.attributesJson(),
+                    notification.message(), completion.stoppedAt(), completion.stoppedAt());
+            return true;
+        });
+    }
+
+    private static void insertEvents(Connection connection, String executionId, List<ExecutionEvent> events)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO execution_events (execution_id,"
+                + " sequence_number, state_name, event_type, status_code, occurred_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (ExecutionEvent event : events) {
+                insert.setString(1, executionId);
+                insert.setInt(2, event.sequenceNumber());
+                insert.setString(3, event.stateName());
+                insert.setString(4, event.type().name());
+                insert.setObject(5, event.statusCode());
+                insert.setObject(6, java.time.OffsetDateTime.ofInstant(event.occurredAt(), java.time.ZoneOffset.UTC));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** Forgets a RUNNING execution that turned out to be a duplicate of a confirmed one (it recorded nothing else). */
+    public void discard(String executionId) {
+        jdbc.inTransaction(connection -> Jdbc.update(connection,
+                "DELETE FROM executions WHERE execution_id = ? AND status = ?", executionId, RUNNING));
+    }
+
+    public Optional<ExecutionRecord> find(String executionId) {
+        return jdbc.read(connection -> first(connection, "SELECT * FROM executions WHERE execution_id = ?", executionId));
+    }
+
+    public Optional<ExecutionRecord> findByIdempotencyKey(String idempotencyKey) {
+        return jdbc.read(connection -> first(connection, "SELECT * FROM executions WHERE idempotency_key = ?", idempotencyKey));
+    }
+
+    public List<ExecutionEvent> history(String executionId) {
+        return jdbc.read(connection -> {
+            List<ExecutionEvent> events = new ArrayList<>();
+            try (PreparedStatement statement = Jdbc.prepare(connection, "SELECT * FROM execution_events"
+                    + " WHERE execution_id = ? ORDER BY sequence_number", executionId);
+                 ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    int statusCode = rows.getInt("status_code");
+                    events.add(new ExecutionEvent(rows.getInt("sequence_number"), rows.getString("state_name"),
+                            ExecutionEvent.Type.valueOf(rows.getString("event_type")),
+                            rows.wasNull() ? null : statusCode, Jdbc.instant(rows, "occurred_at")));
+                }
+            }
+            return events;
+        });
+    }
+
+    /** Newest first, one page; the documents are left out (GET /executions/{id} has them). */
+    public List<ExecutionRecord> list(ExecutionQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT " + SUMMARY_COLUMNS + " FROM executions WHERE 1 = 1");
+        List<Object> parameters = new ArrayList<>();
+        if (query.status() != null) {
+            sql.append(" AND status = ?");
+            parameters.add(query.status());
+        }
+        if (query.childLastName() != null) {
+            sql.append(" AND child_last_name = ?");
+            parameters.add(query.childLastName().strip().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (query.parentEmail() != null) {
+            String email = query.parentEmail().strip().toLowerCase(java.util.Locale.ROOT);
+            sql.append(" AND (mother_email = ? OR father_email = ?)");
+            parameters.add(email);
+            parameters.add(email);
+        }
+        if (query.after() != null) {
+            sql.append(" AND (started_at < ? OR (started_at = ? AND execution_id < ?))");
+            parameters.add(query.after().startedAt());
+            parameters.add(query.after().startedAt());
+            parameters.add(query.after().executionId());
+        }
+        sql.append(" ORDER BY started_at DESC, execution_id DESC FETCH FIRST ").append(query.limit()).append(" ROWS ONLY");
+        return jdbc.read(connection -> {
+            List<ExecutionRecord> page = new ArrayList<>();
+            try (PreparedStatement statement = Jdbc.prepare(connection, sql.toString(), parameters.toArray());
+                 ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    page.add(summary(rows));
+                }
+            }
+            return page;
+        });
+    }
+
+    /** RUNNING executions that started before the given instant: interrupted by a crash or a kill. */
+    public List<ExecutionRecord> runningSince(Instant before) {
+        return jdbc.read(connection -> {
+            List<ExecutionRecord> stale = new ArrayList<>();
+            try (PreparedStatement statement = Jdbc.prepare(connection, "SELECT * FROM executions"
+                    + " WHERE status = ? AND started_at < ?", RUNNING, before);
+                 ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    stale.add(full(rows));
+                }
+            }
+            return stale;
+        });
+    }
+
+    private static Optional<ExecutionRecord> first(Connection connection, String sql, Object parameter) throws SQLException {
+        try (PreparedStatement statement = Jdbc.prepare(connection, sql, parameter);
+             ResultSet rows = statement.executeQuery()) {
+            return rows.next() ? Optional.of(full(rows)) : Optional.empty();
+        }
+    }
+
+    private static ExecutionRecord full(ResultSet row) throws SQLException {
+        return new ExecutionRecord(row.getString("execution_id"), row.getString("status"), row.getString("source"),
+                row.getString("input_document"), row.getString("result_document"), row.getString("error"),
+                row.getString("cause"), Jdbc.instant(row, "started_at"), Jdbc.instant(row, "stopped_at"));
+    }
+
+    private static ExecutionRecord summary(ResultSet row) throws SQLException {
+        return new ExecutionRecord(row.getString("execution_id"), row.getString("status"), row.getString("source"),
+                null, null, row.getString("error"), row.getString("cause"),
+                Jdbc.instant(row, "started_at"), Jdbc.instant(row, "stopped_at"));
+    }
+}

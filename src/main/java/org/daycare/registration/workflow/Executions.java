@@ -1,0 +1,241 @@
+package org.daycare.registration.workflow;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.daycare.registration.notify.OutcomeNotification;
+import org.daycare.registration.rules.Registration;
+import org.daycare.registration.store.CapacityLedger;
+import org.daycare.registration.store.ExecutionRecord;
+import org.daycare.registration.store.JdbcExecutionStore;
+import org.daycare.registration.store.JdbcExecutionStore.Completion;
+import org.daycare.registration.store.JdbcExecutionStore.NewExecution;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life of an execution around the four tasks: what happens before one starts (a repeated submission is
+ * answered from the store), its start, the states it enters and leaves, and its end, recorded with its outcome
+ * notification in one transaction. The routes call these methods; the tasks themselves stay pure rules.
+ */
+public final class Executions {
+
+    public static final String EXECUTION = "execution";
+    public static final String IDEMPOTENCY_KEY = "idempotencyKey";
+    public static final String SOURCE = "source";
+    public static final String SUCCEEDED_STATE = "Succeeded";
+    public static final String ALREADY_CONFIRMED_STATE = "Already Confirmed";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Executions.class);
+
+    private final JdbcExecutionStore store;
+    private final CapacityLedger capacityLedger;
+    private final ResultDocuments resultDocuments;
+    private final ObjectMapper objectMapper;
+    private final Clock clock;
+
+    public Executions(JdbcExecutionStore store, CapacityLedger capacityLedger, ResultDocuments resultDocuments,
+            ObjectMapper objectMapper, Clock clock) {
+        this.store = store;
+        this.capacityLedger = capacityLedger;
+        this.resultDocuments = resultDocuments;
+        this.objectMapper = objectMapper;
+        this.clock = clock;
+    }
+
+    /**
+     * A submission that was answered before is answered the same way and starts nothing: the first response for
+     * a repeated Idempotency-Key, or, for a child who already holds a confirmed registration, that confirmation
+     * (200, same executionId). Null when a new execution should start.
+     */
+    ResultDocument previousAnswer(JsonNode document, String idempotencyKey) {
+        if (idempotencyKey != null) {
+            Optional<ExecutionRecord> first = store.findByIdempotencyKey(idempotencyKey);
+            if (first.isPresent()) {
+                return answerOf(first.get());
+            }
+        }
+        return childKeyOf(document).flatMap(capacityLedger::confirmationFor).map(this::confirmationAnswer).orElse(null);
+    }
+
+    /**
+     * Answers a repeated submission from the store, or starts a new execution: the body becomes the stored
+     * {@link ResultDocument}, or stays the document with the RUNNING execution on the exchange.
+     */
+    public void begin(Exchange exchange) throws JsonProcessingException {
+        JsonNode document = exchange.getMessage().getBody(JsonNode.class);
+        String idempotencyKey = exchange.getProperty(IDEMPOTENCY_KEY, String.class);
+        ResultDocument previous = previousAnswer(document, idempotencyKey);
+        if (previous == null) {
+            try {
+                start(exchange);
+                return;
+            } catch (JdbcExecutionStore.IdempotencyKeyTaken concurrentTwin) {
+                previous = previousAnswer(document, idempotencyKey);
+            }
+        }
+        exchange.getMessage().setBody(previous);
+    }
+
+    private void start(Exchange exchange) throws JsonProcessingException {
+        JsonNode document = exchange.getMessage().getBody(JsonNode.class);
+        RunningExecution execution = new RunningExecution(UUID.randomUUID().toString(), clock);
+        JsonNode child = document.path("registration_info").path("child");
+        JsonNode parents = document.path("registration_info").path("parents");
+        store.start(new NewExecution(execution.executionId(),
+                truncate(exchange.getProperty(SOURCE, "unknown", String.class), 300),
+                objectMapper.writeValueAsString(document),
+                exchange.getProperty(IDEMPOTENCY_KEY, String.class),
+                searchKey(child.path("lastName"), 100),
+                searchKey(parents.path("mother").path("email"), 254),
+                searchKey(parents.path("father").path("email"), 254),
+                execution.startedAt()));
+        exchange.setProperty(EXECUTION, execution);
+        exchange.setProperty(RegistrationStates.EXECUTION_ID, execution.executionId());
+    }
+
+    public void entered(RunningExecution execution, String state) {
+        execution.entered(state);
+    }
+
+    public void exited(RunningExecution execution, String state, int statusCode) {
+        execution.exited(state, statusCode);
+    }
+
+    public ExecutionResult succeeded(RunningExecution execution, TaskResult last) throws JsonProcessingException {
+        execution.entered(SUCCEEDED_STATE);
+        return end(execution, ExecutionResult.succeeded(execution.executionId(), last.registration()));
+    }
+
+    public ExecutionResult failed(RunningExecution execution, WorkflowError error, TaskResult last)
+            throws JsonProcessingException {
+        execution.entered(error.endState());
+        return end(execution, ExecutionResult.failed(execution.executionId(), error, last.problems()));
+    }
+
+    /**
+     * The same child was confirmed by a concurrent execution while this one ran: this one is forgotten (it
+     * reserved nothing) and answered with that confirmation, as a later duplicate would be.
+     */
+    public ResultDocument alreadyConfirmed(RunningExecution execution, TaskResult last) {
+        store.discard(execution.executionId());
+        LOG.info("Execution {} discarded: the child's registration was confirmed concurrently", execution.executionId());
+        return capacityLedger.confirmationFor(last.registration().child().identityKey())
+                .map(this::confirmationAnswer)
+                .orElseThrow(() -> new IllegalStateException("confirmation vanished for execution " + execution.executionId()));
+    }
+
+    /** An execution that broke on a defect of ours still ends, FAILED with InternalError, and is notified. */
+    public ExecutionResult failedOnDefect(@ExchangeProperty(EXECUTION) RunningExecution execution) throws JsonProcessingException {
+        if (execution == null) {
+            return ExecutionResult.failed(null, WorkflowError.InternalError, List.of());
+        }
+        execution.entered(WorkflowError.InternalError.endState());
+        return end(execution, ExecutionResult.failed(execution.executionId(), WorkflowError.InternalError, List.of()));
+    }
+
+    /**
+     * Ends executions that have been RUNNING for longer than any execution takes: the process running them was
+     * stopped or killed. One whose registration was already confirmed is completed as SUCCEEDED (its spots are
+     * held); any other is closed as FAILED with ExecutionInterrupted. Both are notified.
+     */
+    public int closeInterrupted(long staleAfterSeconds) throws JsonProcessingException {
+        int closed = 0;
+        for (ExecutionRecord stale : store.runningSince(clock.instant().minus(Duration.ofSeconds(staleAfterSeconds)))) {
+            RunningExecution execution = new RunningExecution(stale.executionId(), clock);
+            JsonNode document = objectMapper.readTree(stale.inputDocument());
+            Optional<CapacityLedger.Confirmation> confirmation = childKeyOf(document)
+                    .flatMap(capacityLedger::confirmationFor)
+                    .filter(c -> c.executionId().equals(stale.executionId()));
+            ExecutionResult result;
+            if (confirmation.isPresent()) {
+                execution.entered(SUCCEEDED_STATE);
+                result = ExecutionResult.succeeded(stale.executionId(),
+                        objectMapper.readValue(confirmation.get().outputDocument(), Registration.class));
+            } else {
+                execution.entered(WorkflowError.ExecutionInterrupted.endState());
+                result = ExecutionResult.failed(stale.executionId(), WorkflowError.ExecutionInterrupted, List.of());
+            }
+            end(execution, result);
+            closed++;
+        }
+        if (closed > 0) {
+            LOG.warn("Closed {} execution(s) interrupted by a stop of the service", closed);
+        }
+        return closed;
+    }
+
+    private ExecutionResult end(RunningExecution execution, ExecutionResult result) throws JsonProcessingException {
+        String resultDocument = resultDocuments.toJsonText(result);
+        OutcomeNotification notification = OutcomeNotification.of(result, resultDocument);
+        boolean recorded = store.finish(new Completion(execution.executionId(), result.status().name(),
+                result.error() == null ? null : result.error().name(), result.cause(), resultDocument,
+                execution.events(),
+                new JdbcExecutionStore.Notification(notification.subject(),
+                        objectMapper.writeValueAsString(notification.attributes()), resultDocument),
+                clock.instant()));
+        LOG.info("Execution {} ended: {}{}", execution.executionId(), result.status(),
+                result.error() == null ? "" : " " + result.error());
+        if (!recorded) {
+            LOG.warn("Execution {} had already been closed as interrupted; its late end was not recorded",
+                    execution.executionId());
+        }
+        return result;
+    }
+
+    private ResultDocument answerOf(ExecutionRecord first) {
+        if (first.resultDocument() == null) {
+            ObjectNode inProgress = objectMapper.createObjectNode()
+                    .put("executionId", first.executionId())
+                    .put("error", "ExecutionInProgress")
+                    .put("cause", "An execution with this Idempotency-Key is still running; ask again shortly.");
+            return new StoredResult(inProgress.toString(), 409);
+        }
+        WorkflowError error = first.error() == null ? null : WorkflowError.valueOf(first.error());
+        return new StoredResult(first.resultDocument(),
+                ExecutionResult.httpStatusFor(ExecutionResult.Status.valueOf(first.status()), error));
+    }
+
+    private ResultDocument confirmationAnswer(CapacityLedger.Confirmation confirmation) {
+        try {
+            ObjectNode answer = objectMapper.createObjectNode()
+                    .put("executionId", confirmation.executionId())
+                    .put("status", ExecutionResult.Status.SUCCEEDED.name());
+            answer.set("output", objectMapper.readTree(confirmation.outputDocument()));
+            return new StoredResult(answer.toString(), 200);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored confirmation of " + confirmation.executionId() + " is not JSON", e);
+        }
+    }
+
+    /** The child's identity, when the document names one well enough to compare (before any validation). */
+    private static Optional<String> childKeyOf(JsonNode document) {
+        JsonNode child = document.path("registration_info").path("child");
+        JsonNode first = child.path("firstName");
+        JsonNode last = child.path("lastName");
+        JsonNode born = child.path("dateOfBirth");
+        if (!first.isTextual() || !last.isTextual() || !born.isTextual()) {
+            return Optional.empty();
+        }
+        return Optional.of(Registration.Child.identityKey(first.textValue(), last.textValue(), born.textValue()));
+    }
+
+    private static String searchKey(JsonNode value, int maxLength) {
+        return value.isTextual() ? truncate(value.textValue().strip().toLowerCase(Locale.ROOT), maxLength) : null;
+    }
+
+    private static String truncate(String text, int maxLength) {
+        return text.length() <= maxLength ? text : text.substring(0, maxLength);
+    }
+}

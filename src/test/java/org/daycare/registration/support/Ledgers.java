@@ -1,0 +1,54 @@
+package org.daycare.registration.support;
+
+import java.time.Clock;
+import java.time.DayOfWeek;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import org.daycare.registration.rules.Registration;
+import org.daycare.registration.store.CapacityLedger;
+import org.daycare.registration.store.Database;
+import org.daycare.registration.store.JdbcCapacityLedger;
+
+/** Capacity ledgers on a real database for tests: a private in-memory H2, migrated by the application's Flyway. */
+public final class Ledgers {
+
+    private Ledgers() {
+    }
+
+    public static HikariDataSource freshH2() {
+        return Database.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", 20);
+    }
+
+    public static JdbcCapacityLedger onH2(Set<DayOfWeek> openDays, int spotsPerDay) {
+        return on(freshH2(), openDays, spotsPerDay);
+    }
+
+    public static JdbcCapacityLedger on(javax.sql.DataSource dataSource, Set<DayOfWeek> openDays, int spotsPerDay) {
+        JdbcCapacityLedger ledger = new JdbcCapacityLedger(dataSource, new ObjectMapper(), Clock.systemUTC());
+        ledger.setCapacity(openDays.stream().collect(Collectors.toMap(Function.identity(), day -> spotsPerDay)));
+        return ledger;
+    }
+
+    /** Reserves for a child of the execution's own (so that no two reservations are for the same child). */
+    public static boolean reserve(CapacityLedger ledger, String executionId, Set<DayOfWeek> days) {
+        return ledger.reserve(executionId, days, childOf(executionId)).outcome() == CapacityLedger.Reservation.Outcome.CONFIRMED;
+    }
+
+    public static Registration childOf(String executionId) {
+        return new Registration(new Registration.Child("Child", executionId, "2022-01-01", 4),
+                new Registration.Parents(new Registration.Parent("Parent", executionId, "p@example.com", null), null),
+                List.of("Monday"), null, 700, "2026-12-09");
+    }
+
+    public static Map<DayOfWeek, Integer> reserved(CapacityLedger ledger) {
+        return ledger.capacity().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().reserved()));
+    }
+}
