@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
+import org.daycare.registration.admin.AdminApi;
+import org.daycare.registration.admin.AdminToken;
 import org.daycare.registration.intake.RegistrationDocumentReader;
 import org.daycare.registration.notify.SnsClients;
 import org.daycare.registration.rules.AgeRange;
@@ -68,6 +70,8 @@ public class DaycareConfiguration implements CamelConfiguration {
     private String dbPassword;
     @PropertyInject(value = "daycare.db.pool-size", defaultValue = "10")
     private int dbPoolSize;
+    @PropertyInject(value = "daycare.admin.token", defaultValue = "")
+    private String adminToken;
 
     @PropertyInject(value = "daycare.http.max-body-bytes", defaultValue = "65536")
     private long maxBodyBytes;
@@ -165,6 +169,17 @@ public class DaycareConfiguration implements CamelConfiguration {
         FeeSchedule feeSchedule = FeeSchedule.parse(fees, startOffsetDays);
         feeSchedule.requireFeesFor(ageRange);
         return new RegistrationStates(new InformationCheck(openingDays, clock), ageRange, feeSchedule, capacityLedger, clock);
+    }
+
+    /** The admin endpoints' bearer token: daycare.admin.token, else generated into the data directory. */
+    @BindToRegistry
+    public AdminToken adminToken() throws java.io.IOException {
+        return AdminToken.configuredOrGenerated(adminToken, Path.of(dataDir, "admin-token"));
+    }
+
+    @BindToRegistry
+    public AdminApi adminApi(JdbcExecutionStore executionStore, CapacityLedger capacityLedger, ObjectMapper objectMapper) {
+        return new AdminApi(executionStore, capacityLedger, objectMapper);
     }
 
     /** Used only when daycare.sns.topic-arn is set; building it makes no call to AWS. */

@@ -123,10 +123,9 @@ public final class JdbcExecutionStore {
                     + " WHERE execution_id = ? ORDER BY sequence_number", executionId);
                  ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    int statusCode = rows.getInt("status_code");
                     events.add(new ExecutionEvent(rows.getInt("sequence_number"), rows.getString("state_name"),
                             ExecutionEvent.Type.valueOf(rows.getString("event_type")),
-                            rows.wasNull() ? null : statusCode, Jdbc.instant(rows, "occurred_at")));
+                            rows.getObject("status_code", Integer.class), Jdbc.instant(rows, "occurred_at")));
                 }
             }
             return events;
