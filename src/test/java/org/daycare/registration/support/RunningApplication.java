@@ -23,6 +23,7 @@ import org.daycare.registration.DaycareApplication;
 public final class RunningApplication implements AutoCloseable {
 
     public static final String TODAY = "2026-11-25";
+    public static final String ADMIN_TOKEN = "test-admin-token";
 
     private final Main main;
     private final int port;
@@ -47,6 +48,7 @@ public final class RunningApplication implements AutoCloseable {
         properties.put("daycare.data-dir", dataDir.toString());
         properties.put("daycare.clock.zone", "UTC");
         properties.put("daycare.clock.today", TODAY);
+        properties.put("daycare.admin.token", ADMIN_TOKEN);
         // Tests drop complete files, so they need not wait long for the read lock.
         properties.put("daycare.inbox.min-age", "100");
         properties.put("daycare.inbox.check-interval", "50");
@@ -78,6 +80,11 @@ public final class RunningApplication implements AutoCloseable {
         return send(HttpRequest.newBuilder(uri("/registrations"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** A GET of an admin endpoint, with the admin token. */
+    public HttpResponse<String> admin(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + ADMIN_TOKEN).GET());
     }
 
     public HttpResponse<String> send(HttpRequest.Builder request) {
