@@ -135,11 +135,15 @@ public class DaycareConfiguration implements CamelConfiguration {
         return OpeningDays.parse(openingDays);
     }
 
-    /** The connection pool, with the schema migrated by Flyway before anything uses it. */
+    /**
+     * The connection pool, with the schema migrated by Flyway before anything uses it. The embedded H2 writes
+     * each commit out at once (WRITE_DELAY=0): by default it batches a second of commits, which a killed
+     * process would lose after having answered them.
+     */
     @BindToRegistry(destroyMethod = "close")
     public HikariDataSource dataSource() {
         String url = dbUrl.isBlank()
-                ? "jdbc:h2:file:" + Path.of(dataDir, "db", "daycare").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE"
+                ? "jdbc:h2:file:" + Path.of(dataDir, "db", "daycare").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"
                 : dbUrl;
         return Database.open(url, dbUser, dbPassword, dbPoolSize);
     }

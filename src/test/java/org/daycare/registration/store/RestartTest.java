@@ -1,0 +1,167 @@
+package org.daycare.registration.store;
+
+import java.io.File;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.daycare.registration.DaycareApplication;
+import org.daycare.registration.support.Registrations;
+import org.daycare.registration.support.RunningApplication;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Executions, history and capacity survive a stop, and a kill, of the application on the same data. */
+class RestartTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void executionsHistoryAndCapacityAreThereAfterARestart() throws Exception {
+        String confirmedId;
+        String rejectedId;
+        String registration = Registrations.successCaseForAnotherChild();
+        try (RunningApplication first = RunningApplication.start(dataDir)) {
+            confirmedId = JSON.readTree(first.postRegistration(registration).body()).get("executionId").asText();
+            rejectedId = JSON.readTree(first.postRegistration(Registrations.FAILURE_CASE).body()).get("executionId").asText();
+        }
+
+        try (RunningApplication second = RunningApplication.start(dataDir)) {
+            assertThat(JSON.readTree(second.admin("/executions/" + confirmedId).body()).get("status").asText())
+                    .isEqualTo("SUCCEEDED");
+            assertThat(JSON.readTree(second.admin("/executions/" + rejectedId).body()).get("error").asText())
+                    .isEqualTo("InvalidAge");
+            assertThat(JSON.readTree(second.admin("/executions/" + confirmedId + "/history").body()).get("events"))
+                    .hasSize(9);
+            assertThat(JSON.readTree(second.admin("/capacity").body()).get("days").get(0).get("reserved").asInt())
+                    .isEqualTo(1);
+            // the spot is still held by the same child: asking again returns the first confirmation
+            HttpResponse<String> again = second.postRegistration(registration);
+            assertThat(again.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(again.body()).get("executionId").asText()).isEqualTo(confirmedId);
+        }
+    }
+
+    @Test
+    void afterAKillEveryExecutionIsClosedAndEverySpotBelongsToAConfirmedOne() throws Exception {
+        Process killed = startInItsOwnJvm();
+        int port = Integer.parseInt(awaitPortFile());
+        RunningApplicationClient client = new RunningApplicationClient(port);
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<String> confirmedBeforeTheKill = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Future<?>> burst = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            burst.add(clients.submit(() -> client.post(Registrations.successCaseForAnotherChild())
+                    .ifPresent(confirmedBeforeTheKill::add)));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> confirmedBeforeTheKill.size() >= 20);
+        killed.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        clients.shutdownNow();
+        clients.awaitTermination(30, TimeUnit.SECONDS);
+
+        // Restarted with a zero staleness threshold: every execution still RUNNING was interrupted by the kill.
+        try (RunningApplication restarted = RunningApplication.start(dataDir,
+                Map.of("daycare.executions.stale-after-seconds", "0", "daycare.capacity.per-day", "1000"))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> count(restarted, "SELECT COUNT(*) FROM executions WHERE status = 'RUNNING'") == 0);
+
+            int succeeded = count(restarted, "SELECT COUNT(*) FROM executions WHERE status = 'SUCCEEDED'");
+            int finished = count(restarted, "SELECT COUNT(*) FROM executions WHERE status <> 'RUNNING'");
+            System.out.printf("killed after %d confirmations answered: %d executions, %d succeeded, %d closed as interrupted%n",
+                    confirmedBeforeTheKill.size(), finished, succeeded,
+                    count(restarted, "SELECT COUNT(*) FROM executions WHERE error = 'ExecutionInterrupted'"));
+            // every confirmation a client was given is there: nothing committed was lost with the process
+            for (String executionId : List.copyOf(confirmedBeforeTheKill)) {
+                assertThat(JSON.readTree(restarted.admin("/executions/" + executionId).body()).get("status").asText())
+                        .isEqualTo("SUCCEEDED");
+            }
+            assertThat(succeeded).isGreaterThanOrEqualTo(confirmedBeforeTheKill.size());
+            assertThat(count(restarted, "SELECT COUNT(*) FROM confirmed_registrations")).isEqualTo(succeeded);
+            assertThat(count(restarted, "SELECT MAX(reserved_spots) FROM day_capacity")).isEqualTo(succeeded);
+            assertThat(count(restarted, "SELECT MIN(reserved_spots) FROM day_capacity")).isEqualTo(succeeded);
+            assertThat(count(restarted, "SELECT COUNT(*) FROM notification_outbox")).isEqualTo(finished);
+            assertThat(count(restarted, "SELECT COUNT(*) FROM executions e WHERE e.status = 'FAILED'"
+                    + " AND e.error NOT IN ('ExecutionInterrupted')")).isZero();
+        }
+    }
+
+    private Process startInItsOwnJvm() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Files.writeString(dataDir.resolve("port"), String.valueOf(port));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "-Ddaycare.http.host=127.0.0.1", "-Ddaycare.http.port=" + port,
+                "-Ddaycare.data-dir=" + dataDir, "-Ddaycare.clock.today=" + RunningApplication.TODAY,
+                "-Ddaycare.clock.zone=UTC", "-Ddaycare.capacity.per-day=1000",
+                DaycareApplication.class.getName());
+        builder.redirectErrorStream(true).redirectOutput(new File("target/restart-test-killed-jvm.log"));
+        return builder.start();
+    }
+
+    private String awaitPortFile() throws Exception {
+        String port = Files.readString(dataDir.resolve("port")).strip();
+        RunningApplicationClient client = new RunningApplicationClient(Integer.parseInt(port));
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(client::healthy);
+        return port;
+    }
+
+    private static int count(RunningApplication app, String sql) throws Exception {
+        javax.sql.DataSource dataSource = app.context().getRegistry().lookupByNameAndType("dataSource", javax.sql.DataSource.class);
+        try (Connection connection = dataSource.getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return row.getInt(1);
+        }
+    }
+
+    /** Just enough HTTP for a process that is not ours. */
+    private record RunningApplicationClient(int port) {
+        boolean healthy() throws Exception {
+            return send("GET", "/observe/health", null).statusCode() == 200;
+        }
+
+        /** The executionId of a confirmation, if the process answered one before it was killed. */
+        java.util.Optional<String> post(String body) {
+            try {
+                HttpResponse<String> response = send("POST", "/registrations", body);
+                return response.statusCode() == 201
+                        ? java.util.Optional.of(JSON.readTree(response.body()).get("executionId").asText())
+                        : java.util.Optional.empty();
+            } catch (Exception killedMidRequest) {
+                // the process is killed during the burst: some requests never get an answer
+                return java.util.Optional.empty();
+            }
+        }
+
+        private HttpResponse<String> send(String method, String path, String body) throws Exception {
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json")
+                    .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                            : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+            return java.net.http.HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+}
