@@ -19,7 +19,10 @@ import org.apache.camel.PropertyInject;
 import org.daycare.registration.admin.AdminApi;
 import org.daycare.registration.admin.AdminToken;
 import org.daycare.registration.intake.RegistrationDocumentReader;
+import org.daycare.registration.notify.NotificationPublisher;
+import org.daycare.registration.notify.OutboxDrainer;
 import org.daycare.registration.notify.SnsClients;
+import org.daycare.registration.store.NotificationOutbox;
 import org.daycare.registration.rules.AgeRange;
 import org.daycare.registration.rules.FeeSchedule;
 import org.daycare.registration.rules.InformationCheck;
@@ -80,6 +83,16 @@ public class DaycareConfiguration implements CamelConfiguration {
     @PropertyInject(value = "daycare.json.max-string-length", defaultValue = "20000")
     private int maxStringLength;
 
+    @PropertyInject(value = "daycare.sns.topic-arn", defaultValue = "")
+    private String snsTopicArn;
+    @PropertyInject(value = "daycare.notifications", defaultValue = "data/notifications")
+    private String notificationsDirectory;
+    @PropertyInject(value = "daycare.notify.lease-ms", defaultValue = "60000")
+    private long notifyLeaseMillis;
+    @PropertyInject(value = "daycare.notify.retry-base-ms", defaultValue = "1000")
+    private long notifyRetryBaseMillis;
+    @PropertyInject(value = "daycare.notify.retry-max-ms", defaultValue = "300000")
+    private long notifyRetryMaxMillis;
     @PropertyInject(value = "daycare.sns.region", defaultValue = "us-east-1")
     private String snsRegion;
     @PropertyInject(value = "daycare.sns.endpoint", defaultValue = "")
@@ -184,6 +197,28 @@ public class DaycareConfiguration implements CamelConfiguration {
     @BindToRegistry
     public AdminApi adminApi(JdbcExecutionStore executionStore, CapacityLedger capacityLedger, ObjectMapper objectMapper) {
         return new AdminApi(executionStore, capacityLedger, objectMapper);
+    }
+
+    @BindToRegistry
+    public NotificationOutbox notificationOutbox(HikariDataSource dataSource, Clock clock) {
+        return new NotificationOutbox(dataSource, clock, positive("daycare.notify.retry-base-ms", notifyRetryBaseMillis),
+                positive("daycare.notify.retry-max-ms", notifyRetryMaxMillis));
+    }
+
+    /** Drains the outbox to SNS when a topic ARN is configured, else to the local notifications log. */
+    @BindToRegistry
+    public OutboxDrainer outboxDrainer(NotificationOutbox notificationOutbox, SnsClient snsClient, ObjectMapper objectMapper,
+            Clock clock) {
+        NotificationPublisher publisher = NotificationPublisher.to(snsTopicArn, snsClient, Path.of(notificationsDirectory),
+                objectMapper, clock);
+        return new OutboxDrainer(notificationOutbox, publisher, positive("daycare.notify.lease-ms", notifyLeaseMillis));
+    }
+
+    private static Duration positive(String key, long millis) {
+        if (millis <= 0) {
+            throw new IllegalArgumentException(key + " must be a positive number of milliseconds: " + millis);
+        }
+        return Duration.ofMillis(millis);
     }
 
     /** Used only when daycare.sns.topic-arn is set; building it makes no call to AWS. */

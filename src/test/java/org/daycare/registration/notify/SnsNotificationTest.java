@@ -46,7 +46,7 @@ class SnsNotificationTest {
                 "daycare.sns.access-key", FauxqsServer.ACCESS_KEY,
                 "daycare.sns.secret-key", FauxqsServer.SECRET_KEY,
                 "daycare.sns.timeout-ms", "2000",
-                "daycare.notify.redelivery-delay", "250"));
+                "daycare.notify.retry-base-ms", "250", "daycare.notify.poll-ms", "100"));
     }
 
     @AfterAll

@@ -1,0 +1,32 @@
+package org.daycare.registration.notify;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.daycare.registration.store.NotificationOutbox.PendingNotification;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/** Where drained outbox notifications go: the SNS topic, or the local notifications log. */
+public interface NotificationPublisher {
+
+    /** The SNS topic when one is configured (blank ARN: none), else the local notifications log in the directory. */
+    static NotificationPublisher to(String topicArn, SnsClient sns, Path notificationsDirectory, ObjectMapper json,
+            Clock clock) {
+        return topicArn.isBlank()
+                ? new NotificationsLogPublisher(notificationsDirectory, json, clock)
+                : new SnsNotificationPublisher(sns, topicArn.strip());
+    }
+
+    /**
+     * Publishes the notifications and answers, for every execution id of the batch, {@code null} when that
+     * notification was accepted or the reason it was not. May also throw, meaning none of them is known to be
+     * accepted; the caller then retries all of them later.
+     */
+    Map<String, String> publish(List<PendingNotification> batch) throws Exception;
+
+    /** For the logs: "SNS" or "the notifications log". */
+    String destination();
+}

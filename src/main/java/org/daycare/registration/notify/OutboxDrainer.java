@@ -1,0 +1,141 @@
+package org.daycare.registration.notify;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.daycare.registration.store.NotificationOutbox;
+import org.daycare.registration.store.NotificationOutbox.PendingNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One poll of the outbox: claim what is due (10 at a time, the PublishBatch maximum), publish it, then mark each
+ * notification sent or reschedule it with backoff, entry by entry. Runs on the timer route's own thread, never on
+ * a registration's; nothing it meets (database or SNS down, a refused entry) is thrown out of it.
+ *
+ * <p>Logs carry execution ids, counts and error texts from SNS or the database only, never a subject's
+ * registration or a message body (they hold personal data).
+ */
+public final class OutboxDrainer {
+
+    public static final int CLAIM_SIZE = 10;
+    /** Claims per poll while full claims keep coming back, so that a backlog drains at more than 10 per poll. */
+    static final int MAX_CLAIMS_PER_POLL = 10;
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxDrainer.class);
+
+    private final NotificationOutbox outbox;
+    private final NotificationPublisher publisher;
+    private final Duration lease;
+    private volatile boolean outboxUnavailable;
+    private volatile boolean pendingReported;
+
+    public OutboxDrainer(NotificationOutbox outbox, NotificationPublisher publisher, Duration lease) {
+        this.outbox = outbox;
+        this.publisher = publisher;
+        this.lease = lease;
+    }
+
+    /** Drains what is due now; answers how many notifications were published. */
+    public int drain() {
+        int published = 0;
+        for (int round = 0; round < MAX_CLAIMS_PER_POLL; round++) {
+            List<PendingNotification> claimed;
+            try {
+                if (!pendingReported) {
+                    long pending = outbox.countPending();
+                    pendingReported = true;
+                    if (pending > 0) {
+                        LOG.info("{} notification(s) waiting in the outbox at start-up", pending);
+                    }
+                }
+                claimed = outbox.claimDue(CLAIM_SIZE, lease);
+                if (outboxUnavailable) {
+                    outboxUnavailable = false;
+                    LOG.info("Notification outbox reachable again");
+                }
+            } catch (RuntimeException e) {
+                if (!outboxUnavailable) {
+                    outboxUnavailable = true;
+                    LOG.warn("Notification outbox unreachable, notifications wait: {}", SnsNotificationPublisher.describe(e));
+                }
+                return published;
+            }
+            if (claimed.isEmpty()) {
+                return published;
+            }
+            int sent = publishAndRecord(claimed);
+            published += sent;
+            if (sent < claimed.size() || claimed.size() < CLAIM_SIZE) {
+                return published; // a failure (wait for the backoff) or nothing more due
+            }
+        }
+        return published;
+    }
+
+    private int publishAndRecord(List<PendingNotification> claimed) {
+        Map<String, String> results;
+        try {
+            results = publisher.publish(claimed);
+        } catch (Exception e) {
+            results = null;
+            String error = SnsNotificationPublisher.describe(e);
+            for (PendingNotification notification : claimed) {
+                reschedule(notification, error);
+            }
+            LOG.warn("{} notification(s) not published to {} (executions {}), retried later: {}", claimed.size(),
+                    publisher.destination(), ids(claimed), error);
+            return 0;
+        }
+        List<String> sent = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        String firstError = null;
+        for (PendingNotification notification : claimed) {
+            String error = results.containsKey(notification.executionId())
+                    ? results.get(notification.executionId())
+                    : "no result from the publisher";
+            if (error == null) {
+                markSent(notification);
+                sent.add(notification.executionId());
+            } else {
+                reschedule(notification, error);
+                failed.add(notification.executionId() + " (attempt " + (notification.attempts() + 1) + ")");
+                firstError = firstError == null ? error : firstError;
+            }
+        }
+        if (!sent.isEmpty()) {
+            LOG.info("Published {} notification(s) to {}: executions {}", sent.size(), publisher.destination(), sent);
+        }
+        if (!failed.isEmpty()) {
+            LOG.warn("{} notification(s) not published to {}, retried later: executions {}; first error: {}",
+                    failed.size(), publisher.destination(), failed, firstError);
+        }
+        return sent.size();
+    }
+
+    private void markSent(PendingNotification notification) {
+        try {
+            outbox.markSent(notification.executionId());
+        } catch (RuntimeException e) {
+            // it was published: when its lease ends it is published again (at-least-once)
+            LOG.warn("Notification of execution {} published but not marked sent; it will be published again: {}",
+                    notification.executionId(), SnsNotificationPublisher.describe(e));
+        }
+    }
+
+    private void reschedule(PendingNotification notification, String error) {
+        try {
+            outbox.retryLater(notification.executionId(), error, notification.attempts() + 1);
+        } catch (RuntimeException e) {
+            // still claimed: it becomes due again when its lease ends
+            LOG.warn("Notification of execution {} could not be rescheduled; retried when its lease ends: {}",
+                    notification.executionId(), SnsNotificationPublisher.describe(e));
+        }
+    }
+
+    private static List<String> ids(List<PendingNotification> notifications) {
+        return notifications.stream().map(PendingNotification::executionId).toList();
+    }
+}

@@ -1,0 +1,218 @@
+package org.daycare.registration.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The notification outbox (table {@code notification_outbox}): rows are written with the execution's outcome, in
+ * its transaction, and drained from here by the publisher. A row is pending while {@code sent_at} is null and due
+ * once {@code next_attempt_at} has passed.
+ *
+ * <p>Portable SQL only (H2 2.3 and PostgreSQL 17): no {@code RETURNING}, no {@code ON CONFLICT}, no
+ * {@code SKIP LOCKED}. Claiming is a plain SELECT followed, per row, by a compare-and-set UPDATE on the
+ * {@code next_attempt_at} value that was read: of several instances that read the same due row, exactly one
+ * gets update count 1 (the others' UPDATE finds the row moved on, or waits for its lock and then finds it moved
+ * on), so only that one publishes it until its lease ends.
+ *
+ * <p>"Now" comes from the given clock, the same clock that writes {@code created_at} / {@code next_attempt_at}.
+ */
+public final class NotificationOutbox {
+
+    /** The width of {@code last_error}. */
+    static final int MAX_ERROR_LENGTH = 500;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<LinkedHashMap<String, String>> ATTRIBUTES = new TypeReference<>() {
+    };
+
+    /** One notification waiting to be published; {@code attempts} counts the failed attempts so far. */
+    public record PendingNotification(String executionId, String subject, Map<String, String> attributes,
+            String message, int attempts) {
+
+        public PendingNotification {
+            attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+        }
+    }
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final Duration backoffBase;
+    private final Duration backoffCap;
+
+    /** Backoff 1 s doubling, capped at 5 minutes. */
+    public NotificationOutbox(DataSource dataSource, Clock clock) {
+        this(dataSource, clock, Duration.ofSeconds(1), Duration.ofMinutes(5));
+    }
+
+    public NotificationOutbox(DataSource dataSource, Clock clock, Duration backoffBase, Duration backoffCap) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (backoffBase.isNegative() || backoffBase.isZero() || backoffCap.compareTo(backoffBase) < 0) {
+            throw new IllegalArgumentException("backoff base must be > 0 and <= cap: " + backoffBase + ", " + backoffCap);
+        }
+        this.backoffBase = backoffBase;
+        this.backoffCap = backoffCap;
+    }
+
+    /**
+     * Claims up to {@code max} due, unsent rows, oldest first: each is leased by moving its
+     * {@code next_attempt_at} to now + {@code lease}, so no other drainer (this or another instance) takes it
+     * again until the lease ends. Only rows whose conditional update counted 1 are returned. A row that is neither
+     * marked sent nor rescheduled (the process died) becomes due again when its lease ends.
+     */
+    public List<PendingNotification> claimDue(int max, Duration lease) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be >= 1: " + max);
+        }
+        Instant now = clock.instant();
+        OffsetDateTime leasedUntil = at(now.plus(lease));
+        // max is an int, so inlining it is safe; FETCH FIRST is the standard form both databases accept.
+        String select = "SELECT execution_id, subject, attributes, message, attempts, next_attempt_at"
+                + " FROM notification_outbox WHERE sent_at IS NULL AND next_attempt_at <= ?"
+                + " ORDER BY created_at, execution_id FETCH FIRST " + max + " ROWS ONLY";
+        String claim = "UPDATE notification_outbox SET next_attempt_at = ?"
+                + " WHERE execution_id = ? AND sent_at IS NULL AND next_attempt_at = ?";
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            List<Candidate> candidates = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement(select)) {
+                statement.setObject(1, at(now));
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        candidates.add(new Candidate(rows.getString("execution_id"), rows.getString("subject"),
+                                rows.getString("attributes"), rows.getString("message"), rows.getInt("attempts"),
+                                rows.getObject("next_attempt_at", OffsetDateTime.class)));
+                    }
+                }
+            }
+            List<PendingNotification> claimed = new ArrayList<>(candidates.size());
+            List<Candidate> unreadable = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement(claim)) {
+                for (Candidate candidate : candidates) {
+                    statement.setObject(1, leasedUntil);
+                    statement.setString(2, candidate.executionId());
+                    statement.setObject(3, candidate.nextAttemptAt());
+                    if (statement.executeUpdate() != 1) {
+                        continue; // another drainer claimed (or sent) it first
+                    }
+                    Map<String, String> attributes = parseAttributes(candidate.attributes());
+                    if (attributes == null) {
+                        // cannot be published as it is; rescheduled with backoff rather than blocking the queue head
+                        unreadable.add(candidate);
+                        continue;
+                    }
+                    claimed.add(new PendingNotification(candidate.executionId(), candidate.subject(), attributes,
+                            candidate.message(), candidate.attempts()));
+                }
+            }
+            for (Candidate candidate : unreadable) {
+                retryLater(candidate.executionId(), "attributes column is not a JSON object of strings",
+                        candidate.attempts() + 1);
+            }
+            return claimed;
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    /** Marks the notification published; a row already marked (by a drainer whose lease overlapped) stays as it is. */
+    public boolean markSent(String executionId) {
+        return update("UPDATE notification_outbox SET sent_at = ? WHERE execution_id = ? AND sent_at IS NULL",
+                at(clock.instant()), executionId) == 1;
+    }
+
+    /**
+     * Reschedules a notification whose publication failed: {@code attempts} is the number of failed attempts
+     * including this one (the claimed row's {@code attempts() + 1}), and the next attempt is due after
+     * {@link #backoff(int)} of it. The error is kept, cut to 500 characters, in {@code last_error}. A row that
+     * was marked sent meanwhile is left alone.
+     */
+    public boolean retryLater(String executionId, String error, int attempts) {
+        Instant next = clock.instant().plus(backoff(attempts));
+        return update("UPDATE notification_outbox SET attempts = ?, next_attempt_at = ?, last_error = ?"
+                + " WHERE execution_id = ? AND sent_at IS NULL",
+                attempts, at(next), truncate(error), executionId) == 1;
+    }
+
+    /** The delay before attempt {@code attempts + 1}: base, 2 x base, 4 x base, ... capped. */
+    public Duration backoff(int attempts) {
+        int doublings = Math.max(0, attempts - 1);
+        if (doublings >= 62) {
+            return backoffCap;
+        }
+        long baseMillis = backoffBase.toMillis();
+        long factor = 1L << doublings;
+        if (baseMillis > backoffCap.toMillis() / factor) {
+            return backoffCap;
+        }
+        return Duration.ofMillis(baseMillis * factor);
+    }
+
+    /** Notifications not yet published, due or not. */
+    public long countPending() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT COUNT(*) FROM notification_outbox WHERE sent_at IS NULL");
+             ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    private int update(String sql, Object... parameters) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (int i = 0; i < parameters.length; i++) {
+                    statement.setObject(i + 1, parameters[i]);
+                }
+                return statement.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    /** The attributes as written by the execution store, or null when they are not a JSON object of strings. */
+    private static Map<String, String> parseAttributes(String json) {
+        try {
+            Map<String, String> attributes = JSON.readValue(json, ATTRIBUTES);
+            return attributes == null || attributes.containsValue(null) ? null : attributes;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static String truncate(String error) {
+        String text = error == null || error.isBlank() ? "unknown error" : error;
+        return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH);
+    }
+
+    private static OffsetDateTime at(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private record Candidate(String executionId, String subject, String attributes, String message, int attempts,
+            OffsetDateTime nextAttemptAt) {
+    }
+}

@@ -1,0 +1,425 @@
+package org.daycare.registration.notify;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.daycare.registration.store.NotificationOutbox;
+import org.daycare.registration.support.FauxqsServer;
+import org.daycare.registration.support.ReceivedNotification;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache.ProxyConfiguration;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequest;
+import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
+import software.amazon.awssdk.services.sns.model.PublishBatchResultEntry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The outbox drainer (NotificationRoutes) in a small CamelContext with a real H2 outbox, publishing to a real
+ * SNS-compatible server (fauxqs on loopback) read back from an SQS queue subscribed to the topic.
+ */
+class OutboxPublisherTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    static FauxqsServer sns;
+
+    private HikariDataSource dataSource;
+    private SnsClient snsClient;
+    private DefaultCamelContext camel;
+    /** Successful SNS calls by operation name (Publish, PublishBatch), seen by the application's client. */
+    private final Map<String, Integer> snsCalls = new ConcurrentHashMap<>();
+
+    @TempDir
+    Path notifications;
+
+    @BeforeAll
+    static void startSns() {
+        sns = FauxqsServer.start("outbox-outcomes");
+    }
+
+    @AfterAll
+    static void stopSns() {
+        if (sns != null) {
+            sns.close();
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        if (!sns.isRunning()) {
+            sns.startProcess();
+        }
+        sns.purgeQueue();
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl("jdbc:h2:mem:publisher-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        config.setMaximumPoolSize(4);
+        dataSource = new HikariDataSource(config);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        snsClient = SnsClient.builder()
+                .endpointOverride(sns.endpointUri())
+                .region(Region.of(FauxqsServer.REGION))
+                .credentialsProvider(FauxqsServer.credentials())
+                .httpClient(ApacheHttpClient.builder()
+                        .proxyConfiguration(ProxyConfiguration.builder()
+                                .useSystemPropertyValues(false).useEnvironmentVariableValues(false).build())
+                        .connectionTimeout(Duration.ofSeconds(1))
+                        .socketTimeout(Duration.ofSeconds(5))
+                        .build())
+                .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(2)).addExecutionInterceptor(new ExecutionInterceptor() {
+                    @Override
+                    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+                        snsCalls.merge(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), 1, Integer::sum);
+                    }
+                }))
+                .build();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (camel != null) {
+            camel.stop();
+        }
+        snsClient.close();
+        dataSource.close();
+    }
+
+    @Test
+    void notificationsWrittenWhileSnsIsDownArriveExactlyOnceWhenItIsBack() throws Exception {
+        List<Expected> expected = new ArrayList<>();
+        sns.stopProcess();
+        try {
+            startCamel(sns.topicArn()); // SNS down at start-up does not prevent start-up
+            for (int i = 0; i < 3; i++) {
+                expected.add(insert(Outcome.SUCCEEDED, Instant.now()));
+                expected.add(insert(Outcome.FAILED, Instant.now()));
+            }
+            // every one was tried, failed, kept, and tried again after its backoff
+            await().atMost(WAIT).until(() -> {
+                for (Expected e : expected) {
+                    if (attempts(e.executionId()) < 2) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            assertThat(outbox().countPending()).isEqualTo(6);
+            assertThat(lastError(expected.get(0).executionId())).isNotBlank();
+        } finally {
+            sns.startProcess();
+        }
+
+        List<ReceivedNotification> received = sns.receive(expected.size(), WAIT);
+        received.addAll(sns.receive(0, Duration.ofSeconds(3))); // anything more would be a duplicate
+
+        assertThat(received).map(Expected::of).containsExactlyInAnyOrderElementsOf(expected);
+        await().atMost(WAIT).until(() -> outbox().countPending() == 0);
+        for (Expected e : expected) {
+            assertThat(sentAt(e.executionId())).isNotNull();
+        }
+    }
+
+    @Test
+    void twentyFiveWaitingNotificationsAreDrainedInBatches() throws Exception {
+        List<Expected> expected = new ArrayList<>();
+        Instant base = Instant.now().minusSeconds(60);
+        for (int i = 0; i < 25; i++) {
+            expected.add(insert(i % 3 == 0 ? Outcome.FAILED : Outcome.SUCCEEDED, base.plusMillis(i)));
+        }
+
+        startCamel(sns.topicArn());
+        List<ReceivedNotification> received = sns.receive(25, WAIT);
+        received.addAll(sns.receive(0, Duration.ofSeconds(2)));
+
+        assertThat(received).map(Expected::of).containsExactlyInAnyOrderElementsOf(expected);
+        await().atMost(WAIT).until(() -> outbox().countPending() == 0);
+        // claims of 10, 10 and 5, each one PublishBatch call
+        assertThat(snsCalls).isEqualTo(Map.of("PublishBatch", 3));
+    }
+
+    @Test
+    void aNotificationSnsRefusesIsRetriedWhileTheOthersAreMarkedSent() throws Exception {
+        Instant base = Instant.now().minusSeconds(60);
+        Expected first = insert(Outcome.SUCCEEDED, base);
+        Expected second = insert(Outcome.FAILED, base.plusMillis(1));
+        Expected tooLong = insert(Outcome.SUCCEEDED, base.plusMillis(2), 300 * 1024); // over SNS' 256 KiB
+        Expected third = insert(Outcome.SUCCEEDED, base.plusMillis(3));
+        Expected fourth = insert(Outcome.FAILED, base.plusMillis(4));
+
+        startCamel(sns.topicArn());
+        List<ReceivedNotification> received = sns.receive(4, WAIT);
+        received.addAll(sns.receive(0, Duration.ofSeconds(2)));
+
+        assertThat(received).map(Expected::of).containsExactlyInAnyOrder(first, second, third, fourth);
+        await().atMost(WAIT).until(() -> sentAt(fourth.executionId()) != null);
+        for (Expected sent : List.of(first, second, third, fourth)) {
+            assertThat(sentAt(sent.executionId())).isNotNull();
+        }
+        assertThat(sentAt(tooLong.executionId())).isNull();
+        assertThat(attempts(tooLong.executionId())).isGreaterThanOrEqualTo(1);
+        assertThat(lastError(tooLong.executionId())).contains("too long");
+        assertThat(outbox().countPending()).isEqualTo(1);
+    }
+
+    @Test
+    void perEntryResultsOfAPublishBatchDecideWhichRowsAreMarkedSent() throws Exception {
+        Instant base = Instant.now().minusSeconds(60);
+        Expected a = insert(Outcome.SUCCEEDED, base);
+        Expected b = insert(Outcome.FAILED, base.plusMillis(1));
+        Expected c = insert(Outcome.SUCCEEDED, base.plusMillis(2));
+        List<PublishBatchRequest> requests = new ArrayList<>();
+        // SNS accepts the first and the last entry, refuses the middle one, and says nothing more
+        SnsClient partial = new SnsClient() {
+            @Override
+            public PublishBatchResponse publishBatch(PublishBatchRequest request) {
+                requests.add(request);
+                return PublishBatchResponse.builder()
+                        .successful(PublishBatchResultEntry.builder().id("n0").messageId("m0").build(),
+                                PublishBatchResultEntry.builder().id("n2").messageId("m2").build())
+                        .failed(BatchResultErrorEntry.builder().id("n1").code("InternalError").senderFault(false)
+                                .message("try again").build())
+                        .build();
+            }
+
+            @Override
+            public String serviceName() {
+                return "sns";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        NotificationOutbox outbox = outbox();
+        OutboxDrainer drainer = new OutboxDrainer(outbox, new SnsNotificationPublisher(partial, "arn:aws:sns:us-east-1:000000000000:t"),
+                Duration.ofSeconds(30));
+
+        assertThat(drainer.drain()).isEqualTo(2);
+
+        assertThat(requests).hasSize(1);
+        PublishBatchRequest request = requests.get(0);
+        assertThat(request.publishBatchRequestEntries()).hasSize(3);
+        var entry = request.publishBatchRequestEntries().get(1);
+        assertThat(entry.subject()).isEqualTo(b.subject());
+        assertThat(entry.message()).isEqualTo(b.message());
+        assertThat(entry.messageAttributes()).hasSize(3).allSatisfy((name, value) -> {
+            assertThat(value.dataType()).isEqualTo("String");
+            assertThat(value.stringValue()).isEqualTo(b.attributes().get(name));
+        });
+        assertThat(sentAt(a.executionId())).isNotNull();
+        assertThat(sentAt(c.executionId())).isNotNull();
+        assertThat(sentAt(b.executionId())).isNull();
+        assertThat(attempts(b.executionId())).isEqualTo(1);
+        assertThat(lastError(b.executionId())).isEqualTo("PublishBatch entry failed: InternalError: try again");
+        assertThat(outbox.countPending()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnreachableDatabaseOnlyDelaysNotifications() throws Exception {
+        Expected waiting = insert(Outcome.SUCCEEDED, Instant.now().minusSeconds(60));
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl("jdbc:h2:tcp://127.0.0.1:1/nowhere"); // nothing listens on port 1
+        config.setInitializationFailTimeout(-1);
+        config.setConnectionTimeout(250);
+        List<String> published = new ArrayList<>();
+        NotificationPublisher recorder = new NotificationPublisher() {
+            @Override
+            public Map<String, String> publish(List<NotificationOutbox.PendingNotification> batch) {
+                Map<String, String> results = new LinkedHashMap<>();
+                batch.forEach(n -> {
+                    published.add(n.executionId());
+                    results.put(n.executionId(), null);
+                });
+                return results;
+            }
+
+            @Override
+            public String destination() {
+                return "a recorder";
+            }
+        };
+        try (HikariDataSource unreachable = new HikariDataSource(config)) {
+            OutboxDrainer down = new OutboxDrainer(new NotificationOutbox(unreachable, Clock.systemUTC()), recorder,
+                    Duration.ofSeconds(30));
+            assertThat(down.drain()).isZero(); // nothing thrown
+            assertThat(down.drain()).isZero();
+        }
+        OutboxDrainer up = new OutboxDrainer(outbox(), recorder, Duration.ofSeconds(30));
+        assertThat(up.drain()).isEqualTo(1);
+        assertThat(published).containsExactly(waiting.executionId());
+        assertThat(sentAt(waiting.executionId())).isNotNull();
+    }
+
+    @Test
+    void withoutATopicNotificationsAreAppendedToTheLocalLogAndMarkedSent() throws Exception {
+        Instant base = Instant.now().minusSeconds(60);
+        Expected confirmed = insert(Outcome.SUCCEEDED, base);
+        Expected rejected = insert(Outcome.FAILED, base.plusMillis(1));
+
+        startCamel("");
+        Path log = notifications.resolve("outcomes.jsonl");
+        await().atMost(WAIT).until(() -> Files.exists(log) && Files.readAllLines(log).size() >= 2);
+        await().atMost(WAIT).until(() -> outbox().countPending() == 0);
+
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).hasSize(2);
+        List<Expected> logged = new ArrayList<>();
+        for (String line : lines) {
+            JsonNode json = JSON.readTree(line);
+            assertThat(json.fieldNames()).toIterable().containsExactly("publishedAt", "subject", "attributes", "message");
+            assertThat(Instant.parse(json.get("publishedAt").asText())).isAfter(base);
+            assertThat(json.get("message").isObject()).isTrue();
+            @SuppressWarnings("unchecked")
+            Map<String, String> attributes = JSON.convertValue(json.get("attributes"), Map.class);
+            logged.add(new Expected(json.get("subject").asText(), attributes, JSON.writeValueAsString(json.get("message"))));
+        }
+        assertThat(logged).containsExactly(confirmed, rejected);
+        assertThat(snsCalls).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void startCamel(String topicArn) throws Exception {
+        camel = new DefaultCamelContext();
+        NotificationOutbox outbox = new NotificationOutbox(dataSource, Clock.systemUTC(), Duration.ofMillis(200),
+                Duration.ofMillis(1000));
+        camel.getRegistry().bind("outboxDrainer", new OutboxDrainer(outbox,
+                NotificationPublisher.to(topicArn, snsClient, notifications, JSON, Clock.systemUTC()),
+                Duration.ofSeconds(10)));
+        Properties properties = new Properties();
+        properties.setProperty("daycare.notify.poll-ms", "100");
+        camel.getPropertiesComponent().setInitialProperties(properties);
+        camel.addRoutes(new NotificationRoutes());
+        camel.start();
+    }
+
+    private NotificationOutbox outbox() {
+        return new NotificationOutbox(dataSource, Clock.systemUTC());
+    }
+
+    enum Outcome { SUCCEEDED, FAILED }
+
+    /** What a subscriber must receive: subject, exactly these attributes, the message verbatim. */
+    record Expected(String subject, Map<String, String> attributes, String message) {
+        String executionId() {
+            return attributes.get("executionId");
+        }
+
+        static Expected of(ReceivedNotification received) {
+            return new Expected(received.subject(), received.attributes(), received.message());
+        }
+    }
+
+    private Expected insert(Outcome outcome, Instant at) throws Exception {
+        return insert(outcome, at, 0);
+    }
+
+    /** The row as the execution store writes it, in the same way: an executions row, then its outbox row. */
+    private Expected insert(Outcome outcome, Instant at, int padding) throws Exception {
+        String executionId = UUID.randomUUID().toString();
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("outcome", outcome.name());
+        attributes.put("executionId", executionId);
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("executionId", executionId);
+        document.put("status", outcome.name());
+        String subject;
+        if (outcome == Outcome.SUCCEEDED) {
+            subject = "Registration confirmed";
+            document.put("output", Map.of("child", Map.of("firstName", "Mohamed", "lastName", "Diallo"), "fees", 650,
+                    "specialInstructions", "Mohamed has a peanut allergy." + "x".repeat(padding)));
+        } else {
+            subject = "Registration rejected: NoSpots";
+            attributes.put("error", "NoSpots");
+            document.put("error", "NoSpots");
+            document.put("cause", "No spots available for the requested days.");
+        }
+        String message = JSON.writeValueAsString(document);
+        OffsetDateTime timestamp = OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO executions (execution_id, status, source,"
+                    + " input_document, result_document, error, started_at, stopped_at) VALUES (?, ?, 'test', '{}', ?, ?, ?, ?)")) {
+                s.setString(1, executionId);
+                s.setString(2, outcome.name());
+                s.setString(3, message);
+                s.setString(4, attributes.get("error"));
+                s.setObject(5, timestamp);
+                s.setObject(6, timestamp);
+                s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO notification_outbox (execution_id, subject,"
+                    + " attributes, message, created_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?)")) {
+                s.setString(1, executionId);
+                s.setString(2, subject);
+                s.setString(3, JSON.writeValueAsString(attributes));
+                s.setString(4, message);
+                s.setObject(5, timestamp);
+                s.setObject(6, timestamp);
+                s.executeUpdate();
+            }
+            c.commit();
+        }
+        return new Expected(subject, Map.copyOf(attributes), message);
+    }
+
+    private int attempts(String executionId) throws SQLException {
+        return column(executionId, "attempts", Integer.class);
+    }
+
+    private String lastError(String executionId) throws SQLException {
+        return column(executionId, "last_error", String.class);
+    }
+
+    private OffsetDateTime sentAt(String executionId) throws SQLException {
+        return column(executionId, "sent_at", OffsetDateTime.class);
+    }
+
+    private <T> T column(String executionId, String column, Class<T> type) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT " + column + " FROM notification_outbox WHERE execution_id = ?")) {
+            s.setString(1, executionId);
+            try (ResultSet rows = s.executeQuery()) {
+                assertThat(rows.next()).isTrue();
+                return rows.getObject(1, type);
+            }
+        }
+    }
+}

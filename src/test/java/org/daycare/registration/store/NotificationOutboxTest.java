@@ -1,0 +1,400 @@
+package org.daycare.registration.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.daycare.registration.store.NotificationOutbox.PendingNotification;
+import org.flywaydb.core.Flyway;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The outbox against real databases with the application's Flyway migration: an in-memory H2 (the embedded
+ * default) and an embedded PostgreSQL 17 (the shared production database), the same tests on each.
+ */
+class NotificationOutboxTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final Instant T0 = Instant.parse("2026-11-25T09:00:00Z");
+
+    private static EmbeddedPostgres postgres;
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Nested
+    class OnH2 extends Contract {
+        @Override
+        String jdbcUrl() {
+            return "jdbc:h2:mem:outbox-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        }
+    }
+
+    @Nested
+    class OnPostgreSQL extends Contract {
+        @Override
+        String jdbcUrl() throws Exception {
+            synchronized (NotificationOutboxTest.class) {
+                if (postgres == null) {
+                    postgres = EmbeddedPostgres.builder().start();
+                }
+            }
+            String database = "outbox_" + UUID.randomUUID().toString().replace("-", "");
+            try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+                c.createStatement().execute("CREATE DATABASE " + database);
+            }
+            return postgres.getJdbcUrl("postgres", database);
+        }
+
+        @Override
+        String user() {
+            return "postgres";
+        }
+    }
+
+    abstract static class Contract {
+
+        private HikariDataSource dataSource;
+        private final MutableClock clock = new MutableClock(T0);
+        private NotificationOutbox outbox;
+
+        abstract String jdbcUrl() throws Exception;
+
+        String user() {
+            return "sa";
+        }
+
+        @BeforeEach
+        void database() throws Exception {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(jdbcUrl());
+            config.setUsername(user());
+            config.setMaximumPoolSize(8);
+            dataSource = new HikariDataSource(config);
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            outbox = new NotificationOutbox(dataSource, clock);
+        }
+
+        @AfterEach
+        void close() {
+            dataSource.close();
+        }
+
+        @Test
+        void claimsDueUnsentRowsOldestFirstWithTheirContent() throws Exception {
+            insert("c", T0.minusSeconds(1), T0.minusSeconds(1), null);
+            insert("a", T0.minusSeconds(3), T0.minusSeconds(3), null);
+            insert("b", T0.minusSeconds(2), T0.minusSeconds(2), null);
+            insert("later", T0.minusSeconds(10), T0.plusSeconds(5), null);   // not due yet
+            insert("sent", T0.minusSeconds(20), T0.minusSeconds(20), T0.minusSeconds(19));
+            insertFailure("failed", T0.minusSeconds(4));
+
+            List<PendingNotification> claimed = outbox.claimDue(10, LEASE);
+
+            assertThat(claimed).extracting(PendingNotification::executionId).containsExactly("failed", "a", "b", "c");
+            PendingNotification confirmed = claimed.get(1);
+            assertThat(confirmed.subject()).isEqualTo("Registration confirmed");
+            assertThat(confirmed.attributes()).containsExactly(Map.entry("outcome", "SUCCEEDED"), Map.entry("executionId", "a"));
+            assertThat(confirmed.message()).isEqualTo(message("a"));
+            assertThat(confirmed.attempts()).isZero();
+            PendingNotification rejected = claimed.get(0);
+            assertThat(rejected.subject()).isEqualTo("Registration rejected: NoSpots");
+            assertThat(rejected.attributes()).isEqualTo(Map.of("outcome", "FAILED", "executionId", "failed", "error", "NoSpots"));
+            assertThat(outbox.countPending()).isEqualTo(5);
+        }
+
+        @Test
+        void claimsAtMostMaxAndTheNextClaimTakesTheNextOnes() throws Exception {
+            for (int i = 0; i < 5; i++) {
+                insert("n" + i, T0.minusSeconds(10 - i), T0.minusSeconds(10 - i), null);
+            }
+
+            assertThat(outbox.claimDue(2, LEASE)).extracting(PendingNotification::executionId).containsExactly("n0", "n1");
+            assertThat(outbox.claimDue(2, LEASE)).extracting(PendingNotification::executionId).containsExactly("n2", "n3");
+            assertThat(outbox.claimDue(2, LEASE)).extracting(PendingNotification::executionId).containsExactly("n4");
+            assertThat(outbox.claimDue(2, LEASE)).isEmpty();
+        }
+
+        @Test
+        void aClaimedRowIsNotClaimedAgainUntilItsLeaseEnds() throws Exception {
+            insert("x", T0, T0, null);
+
+            assertThat(outbox.claimDue(10, LEASE)).extracting(PendingNotification::executionId).containsExactly("x");
+            assertThat(nextAttemptAt("x")).isEqualTo(T0.plus(LEASE));
+            assertThat(outbox.claimDue(10, LEASE)).isEmpty();
+            clock.set(T0.plus(LEASE).minusMillis(1));
+            assertThat(outbox.claimDue(10, LEASE)).isEmpty();
+            assertThat(outbox.countPending()).isEqualTo(1);
+
+            clock.set(T0.plus(LEASE)); // the claimer died without marking it: it is due again
+            assertThat(outbox.claimDue(10, LEASE)).extracting(PendingNotification::executionId).containsExactly("x");
+            assertThat(outbox.claimDue(10, LEASE)).isEmpty();
+        }
+
+        @Test
+        void concurrentClaimersNeverGetTheSameRow() throws Exception {
+            int rows = 200;
+            for (int i = 0; i < rows; i++) {
+                insert(String.format("r%03d", i), T0.minusMillis(rows - i), T0.minusMillis(rows - i), null);
+            }
+            // four "instances", each with its own outbox object, sharing the database
+            int claimers = 4;
+            ExecutorService pool = Executors.newFixedThreadPool(claimers);
+            CountDownLatch start = new CountDownLatch(1);
+            try {
+                List<Future<List<String>>> futures = new ArrayList<>();
+                for (int c = 0; c < claimers; c++) {
+                    NotificationOutbox instance = new NotificationOutbox(dataSource, clock);
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        List<String> mine = new ArrayList<>();
+                        for (int round = 0; round < 200; round++) {
+                            instance.claimDue(10, LEASE).forEach(n -> mine.add(n.executionId()));
+                        }
+                        return mine;
+                    }));
+                }
+                start.countDown();
+                List<String> all = new ArrayList<>();
+                for (Future<List<String>> future : futures) {
+                    all.addAll(future.get(60, TimeUnit.SECONDS));
+                }
+                assertThat(all).hasSize(rows).doesNotHaveDuplicates();
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        @Test
+        void aSentRowIsNeitherPendingNorClaimedAgain() throws Exception {
+            insert("s", T0, T0, null);
+            insert("t", T0, T0, null);
+            assertThat(outbox.claimDue(10, LEASE)).hasSize(2);
+
+            clock.set(T0.plusSeconds(2));
+            assertThat(outbox.markSent("s")).isTrue();
+
+            assertThat(sentAt("s")).isEqualTo(T0.plusSeconds(2));
+            assertThat(sentAt("t")).isNull();
+            assertThat(outbox.countPending()).isEqualTo(1);
+            assertThat(outbox.markSent("s")).as("already sent").isFalse();
+            assertThat(sentAt("s")).isEqualTo(T0.plusSeconds(2));
+            clock.set(T0.plus(LEASE).plusSeconds(1));
+            assertThat(outbox.claimDue(10, LEASE)).extracting(PendingNotification::executionId).containsExactly("t");
+            // a late failure report of a row another drainer sent does not bring it back
+            assertThat(outbox.retryLater("s", "timeout", 1)).isFalse();
+            assertThat(sentAt("s")).isEqualTo(T0.plusSeconds(2));
+        }
+
+        @Test
+        void retriesBackOffExponentiallyFromOneSecondCappedAtFiveMinutes() throws Exception {
+            insert("r", T0, T0, null);
+            List<Duration> delays = new ArrayList<>();
+            Instant now = T0;
+            for (int attempts = 1; attempts <= 12; attempts++) {
+                clock.set(now);
+                PendingNotification claimed = single(outbox.claimDue(10, LEASE));
+                assertThat(claimed.attempts()).isEqualTo(attempts - 1);
+                assertThat(outbox.retryLater("r", "SnsException: boom " + attempts, claimed.attempts() + 1)).isTrue();
+
+                Instant next = nextAttemptAt("r");
+                delays.add(Duration.between(now, next));
+                assertThat(attempts("r")).isEqualTo(attempts);
+                assertThat(lastError("r")).isEqualTo("SnsException: boom " + attempts);
+                clock.set(next.minusMillis(1));
+                assertThat(outbox.claimDue(10, LEASE)).as("not due before its backoff").isEmpty();
+                now = next;
+            }
+
+            assertThat(delays).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
+                    Duration.ofSeconds(8), Duration.ofSeconds(16), Duration.ofSeconds(32), Duration.ofSeconds(64),
+                    Duration.ofSeconds(128), Duration.ofSeconds(256), Duration.ofMinutes(5), Duration.ofMinutes(5),
+                    Duration.ofMinutes(5));
+            assertThat(outbox.backoff(1_000_000)).isEqualTo(Duration.ofMinutes(5));
+            assertThat(outbox.countPending()).isEqualTo(1);
+        }
+
+        @Test
+        void backoffBaseAndCapAreConfigurable() {
+            NotificationOutbox fast = new NotificationOutbox(dataSource, clock, Duration.ofMillis(200), Duration.ofSeconds(1));
+
+            assertThat(List.of(fast.backoff(1), fast.backoff(2), fast.backoff(3), fast.backoff(4), fast.backoff(40)))
+                    .containsExactly(Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(800),
+                            Duration.ofSeconds(1), Duration.ofSeconds(1));
+        }
+
+        @Test
+        void theErrorKeptIsCutTo500Characters() throws Exception {
+            insert("e", T0, T0, null);
+            single(outbox.claimDue(10, LEASE));
+
+            outbox.retryLater("e", "x".repeat(2000), 1);
+
+            assertThat(lastError("e")).hasSize(500);
+        }
+
+        @Test
+        void aRowWhoseAttributesCannotBeReadIsRescheduledNotReturned() throws Exception {
+            insert("bad", T0.minusSeconds(2), T0.minusSeconds(2), null);
+            insert("good", T0.minusSeconds(1), T0.minusSeconds(1), null);
+            execute("UPDATE notification_outbox SET attributes = 'not json' WHERE execution_id = 'bad'");
+
+            assertThat(outbox.claimDue(10, LEASE)).extracting(PendingNotification::executionId).containsExactly("good");
+
+            assertThat(attempts("bad")).isEqualTo(1);
+            assertThat(nextAttemptAt("bad")).isEqualTo(T0.plusSeconds(1));
+            assertThat(lastError("bad")).contains("attributes");
+        }
+
+        // ------------------------------------------------------------------ helpers
+
+        private static PendingNotification single(List<PendingNotification> claimed) {
+            assertThat(claimed).hasSize(1);
+            return claimed.get(0);
+        }
+
+        private static String message(String executionId) {
+            return "{\"executionId\":\"" + executionId + "\",\"status\":\"SUCCEEDED\",\"output\":{\"fees\":650}}";
+        }
+
+        private void insert(String executionId, Instant createdAt, Instant nextAttemptAt, Instant sentAt) throws SQLException {
+            insertExecution(executionId, createdAt);
+            insertOutbox(executionId, "Registration confirmed",
+                    "{\"outcome\":\"SUCCEEDED\",\"executionId\":\"" + executionId + "\"}", message(executionId),
+                    createdAt, nextAttemptAt, sentAt);
+        }
+
+        private void insertFailure(String executionId, Instant createdAt) throws SQLException {
+            insertExecution(executionId, createdAt);
+            insertOutbox(executionId, "Registration rejected: NoSpots",
+                    "{\"outcome\":\"FAILED\",\"executionId\":\"" + executionId + "\",\"error\":\"NoSpots\"}",
+                    "{\"executionId\":\"" + executionId + "\",\"status\":\"FAILED\",\"error\":\"NoSpots\"}",
+                    createdAt, createdAt, null);
+        }
+
+        private void insertExecution(String executionId, Instant at) throws SQLException {
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement s = c.prepareStatement("INSERT INTO executions (execution_id, status, source,"
+                         + " input_document, started_at, stopped_at) VALUES (?, 'SUCCEEDED', 'test', '{}', ?, ?)")) {
+                s.setString(1, executionId);
+                s.setObject(2, utc(at));
+                s.setObject(3, utc(at));
+                s.executeUpdate();
+            }
+        }
+
+        private void insertOutbox(String executionId, String subject, String attributes, String message, Instant createdAt,
+                Instant nextAttemptAt, Instant sentAt) throws SQLException {
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement s = c.prepareStatement("INSERT INTO notification_outbox (execution_id, subject,"
+                         + " attributes, message, created_at, attempts, next_attempt_at, sent_at, last_error)"
+                         + " VALUES (?, ?, ?, ?, ?, 0, ?, ?, NULL)")) {
+                s.setString(1, executionId);
+                s.setString(2, subject);
+                s.setString(3, attributes);
+                s.setString(4, message);
+                s.setObject(5, utc(createdAt));
+                s.setObject(6, utc(nextAttemptAt));
+                s.setObject(7, sentAt == null ? null : utc(sentAt));
+                s.executeUpdate();
+            }
+        }
+
+        private void execute(String sql) throws SQLException {
+            try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+                s.executeUpdate();
+            }
+        }
+
+        private Instant nextAttemptAt(String executionId) throws SQLException {
+            OffsetDateTime value = column(executionId, "next_attempt_at", OffsetDateTime.class);
+            return value.toInstant();
+        }
+
+        private Instant sentAt(String executionId) throws SQLException {
+            OffsetDateTime value = column(executionId, "sent_at", OffsetDateTime.class);
+            return value == null ? null : value.toInstant();
+        }
+
+        private int attempts(String executionId) throws SQLException {
+            return column(executionId, "attempts", Integer.class);
+        }
+
+        private String lastError(String executionId) throws SQLException {
+            return column(executionId, "last_error", String.class);
+        }
+
+        private <T> T column(String executionId, String column, Class<T> type) throws SQLException {
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement s = c.prepareStatement("SELECT " + column + " FROM notification_outbox WHERE execution_id = ?")) {
+                s.setString(1, executionId);
+                try (ResultSet rows = s.executeQuery()) {
+                    assertThat(rows.next()).as("outbox row " + executionId).isTrue();
+                    return rows.getObject(1, type);
+                }
+            }
+        }
+
+        private static OffsetDateTime utc(Instant instant) {
+            return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+        }
+
+    }
+
+    /** A clock the test moves by hand. */
+    static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant instant) {
+            now = instant;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
