@@ -24,8 +24,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.daycare.registration.store.NotificationOutbox.PendingNotification;
 import org.flywaydb.core.Flyway;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
+import org.daycare.registration.support.PostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -42,15 +41,6 @@ class NotificationOutboxTest {
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final Instant T0 = Instant.parse("2026-11-25T09:00:00Z");
 
-    private static EmbeddedPostgres postgres;
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
-
     @Nested
     class OnH2 extends Contract {
         @Override
@@ -62,22 +52,13 @@ class NotificationOutboxTest {
     @Nested
     class OnPostgreSQL extends Contract {
         @Override
-        String jdbcUrl() throws Exception {
-            synchronized (NotificationOutboxTest.class) {
-                if (postgres == null) {
-                    postgres = EmbeddedPostgres.builder().start();
-                }
-            }
-            String database = "outbox_" + UUID.randomUUID().toString().replace("-", "");
-            try (Connection c = postgres.getPostgresDatabase().getConnection()) {
-                c.createStatement().execute("CREATE DATABASE " + database);
-            }
-            return postgres.getJdbcUrl("postgres", database);
+        String jdbcUrl() {
+            return PostgresServer.freshDatabase().jdbcUrl();
         }
 
         @Override
         String user() {
-            return "postgres";
+            return PostgresServer.USER;
         }
     }
 
