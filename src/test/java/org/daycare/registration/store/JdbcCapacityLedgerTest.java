@@ -31,12 +31,17 @@ import org.junit.jupiter.api.Test;
 @DisplayName("JdbcCapacityLedger (H2)")
 class JdbcCapacityLedgerTest {
 
+    /** A ledger on a fresh database: in-memory H2 here, PostgreSQL in {@link JdbcCapacityLedgerOnPostgresqlTest}. */
+    CapacityLedger ledger(Set<DayOfWeek> openDays, int spotsPerDay) {
+        return Ledgers.onH2(openDays, spotsPerDay);
+    }
+
     private static final Set<DayOfWeek> WEEKDAYS = EnumSet.range(MONDAY, FRIDAY);
 
     @Test
     @DisplayName("a new ledger has the full capacity free on every opening day, in week order, and no other day")
     void newLedgerCapacity() {
-        CapacityLedger ledger = Ledgers.onH2(EnumSet.of(FRIDAY, MONDAY, WEDNESDAY), 20);
+        CapacityLedger ledger = ledger(EnumSet.of(FRIDAY, MONDAY, WEDNESDAY), 20);
 
         Map<DayOfWeek, DayCapacity> capacity = ledger.capacity();
 
@@ -50,7 +55,7 @@ class JdbcCapacityLedgerTest {
     @Test
     @DisplayName("a reservation takes one spot on each requested day and none on the others")
     void reservationCountsPerDay() {
-        CapacityLedger ledger = Ledgers.onH2(WEEKDAYS, 20);
+        CapacityLedger ledger = ledger(WEEKDAYS, 20);
 
         assertThat(Ledgers.reserve(ledger, "exec-1", EnumSet.of(MONDAY, WEDNESDAY))).isTrue();
         assertThat(Ledgers.reserve(ledger, "exec-2", EnumSet.of(MONDAY))).isTrue();
@@ -67,7 +72,7 @@ class JdbcCapacityLedgerTest {
     @Test
     @DisplayName("a day fills up after capacity reservations; the next one is refused")
     void dayFillsUp() {
-        CapacityLedger ledger = Ledgers.onH2(WEEKDAYS, 2);
+        CapacityLedger ledger = ledger(WEEKDAYS, 2);
 
         assertThat(Ledgers.reserve(ledger, "exec-1", EnumSet.of(TUESDAY))).isTrue();
         assertThat(ledger.hasFreeSpotOnEach(EnumSet.of(TUESDAY))).isTrue();
@@ -82,7 +87,7 @@ class JdbcCapacityLedgerTest {
     @Test
     @DisplayName("all or nothing: a multi-day request with one full day reserves nothing")
     void allOrNothing() {
-        CapacityLedger ledger = Ledgers.onH2(WEEKDAYS, 1);
+        CapacityLedger ledger = ledger(WEEKDAYS, 1);
         assertThat(Ledgers.reserve(ledger, "takes-wednesday", EnumSet.of(WEDNESDAY))).isTrue();
 
         assertThat(ledger.hasFreeSpotOnEach(EnumSet.of(MONDAY, WEDNESDAY, FRIDAY))).isFalse();
@@ -97,7 +102,7 @@ class JdbcCapacityLedgerTest {
     @Test
     @DisplayName("a closed day has no spots")
     void closedDayHasNoSpots() {
-        CapacityLedger ledger = Ledgers.onH2(WEEKDAYS, 20);
+        CapacityLedger ledger = ledger(WEEKDAYS, 20);
 
         assertThat(ledger.hasFreeSpotOnEach(EnumSet.of(MONDAY, SATURDAY))).isFalse();
         assertThat(Ledgers.reserve(ledger, "exec-1", EnumSet.of(MONDAY, SATURDAY))).isFalse();
@@ -108,7 +113,7 @@ class JdbcCapacityLedgerTest {
     @Test
     @DisplayName("capacity zero means no spots at all; negative capacity is rejected")
     void zeroAndNegativeCapacity() {
-        CapacityLedger none = Ledgers.onH2(WEEKDAYS, 0);
+        CapacityLedger none = ledger(WEEKDAYS, 0);
         assertThat(Ledgers.reserve(none, "exec-1", EnumSet.of(MONDAY))).isFalse();
         assertThat(none.capacity().get(MONDAY)).isEqualTo(new DayCapacity(0, 0));
 
@@ -120,7 +125,7 @@ class JdbcCapacityLedgerTest {
     @Test
     @DisplayName("capacity() is a snapshot the caller cannot use to change the ledger")
     void capacityIsASnapshot() {
-        CapacityLedger ledger = Ledgers.onH2(EnumSet.of(MONDAY), 1);
+        CapacityLedger ledger = ledger(EnumSet.of(MONDAY), 1);
         Map<DayOfWeek, DayCapacity> snapshot = ledger.capacity();
 
         snapshot.put(MONDAY, new DayCapacity(1, 1));
@@ -136,7 +141,7 @@ class JdbcCapacityLedgerTest {
         int spotsPerDay = 5;
         int contenders = 16;
         Set<DayOfWeek> days = EnumSet.of(MONDAY, WEDNESDAY, FRIDAY);
-        CapacityLedger ledger = Ledgers.onH2(WEEKDAYS, spotsPerDay);
+        CapacityLedger ledger = ledger(WEEKDAYS, spotsPerDay);
 
         CountDownLatch ready = new CountDownLatch(contenders);
         CountDownLatch startGate = new CountDownLatch(1);

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.daycare.registration.DaycareApplication;
+import org.daycare.registration.support.FauxqsServer;
+import org.daycare.registration.support.ReceivedNotification;
 import org.daycare.registration.support.Registrations;
 import org.daycare.registration.support.RunningApplication;
 import org.junit.jupiter.api.Test;
@@ -58,6 +60,33 @@ class RestartTest {
             HttpResponse<String> again = second.postRegistration(registration);
             assertThat(again.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(again.body()).get("executionId").asText()).isEqualTo(confirmedId);
+        }
+    }
+
+    @Test
+    void notificationsPendingAtAStopArriveExactlyOnceAfterTheRestart() throws Exception {
+        try (FauxqsServer sns = FauxqsServer.start("restart-outcomes")) {
+            Map<String, String> toSns = Map.of("daycare.sns.topic-arn", sns.topicArn(), "daycare.sns.endpoint", sns.endpoint(),
+                    "daycare.sns.access-key", FauxqsServer.ACCESS_KEY, "daycare.sns.secret-key", FauxqsServer.SECRET_KEY,
+                    "daycare.sns.timeout-ms", "1000", "daycare.notify.poll-ms", "100");
+            List<String> executionIds = new ArrayList<>();
+            sns.stopProcess();
+            try (RunningApplication first = RunningApplication.start(dataDir, toSns)) {
+                for (int i = 0; i < 3; i++) {
+                    executionIds.add(JSON.readTree(first.postRegistration(Registrations.successCaseForAnotherChild()).body())
+                            .get("executionId").asText());
+                }
+            }
+            sns.startProcess();
+
+            try (RunningApplication second = RunningApplication.start(dataDir, toSns)) {
+                List<ReceivedNotification> received = sns.receive(3, Duration.ofSeconds(30));
+                received = new ArrayList<>(received);
+                received.addAll(sns.receive(0, Duration.ofSeconds(2)));
+
+                assertThat(received).extracting(n -> n.attributes().get("executionId"))
+                        .containsExactlyInAnyOrderElementsOf(executionIds);
+            }
         }
     }
 

@@ -26,6 +26,22 @@ public final class Ledgers {
         return Database.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", 20);
     }
 
+    private static final List<HikariDataSource> OPEN_POSTGRES_POOLS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A fresh database on the test JVM's embedded PostgreSQL, migrated, with a small pool: see {@link #closePools}. */
+    public static HikariDataSource freshPostgres() {
+        PostgresServer.PostgresDatabase database = PostgresServer.freshDatabase();
+        HikariDataSource pool = Database.open(database.jdbcUrl(), database.user(), database.password(), 4);
+        OPEN_POSTGRES_POOLS.add(pool);
+        return pool;
+    }
+
+    /** PostgreSQL has a connection limit: tests close the pools they opened. */
+    public static void closePools() {
+        OPEN_POSTGRES_POOLS.forEach(HikariDataSource::close);
+        OPEN_POSTGRES_POOLS.clear();
+    }
+
     public static JdbcCapacityLedger onH2(Set<DayOfWeek> openDays, int spotsPerDay) {
         return on(freshH2(), openDays, spotsPerDay);
     }
