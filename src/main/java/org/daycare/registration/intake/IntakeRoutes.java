@@ -44,7 +44,7 @@ public class IntakeRoutes extends RouteBuilder {
                 .bean("executions", "begin")
                 .choice()
                     .when(body().isInstanceOf(ResultDocument.class))
-                        .log("Submission from ${exchangeProperty.source} answered from an earlier execution")
+                        .log("A repeated submission was answered from an earlier execution")
                     .otherwise()
                         .to("direct:start-execution")
                 .end();
