@@ -26,6 +26,7 @@ public class IntakeRoutes extends RouteBuilder {
     /** Where the file consumer moves a processed drop: the archive, or the failed folder. */
     static final String DROP_DESTINATION = "dropDestination";
     private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+    private static final String RETRY_AFTER_SECONDS = "5";
     private static final String TIMESTAMPED_DROP_NAME = "${file:onlyname.noext}.${date:now:yyyyMMdd-HHmmss-SSS}.json";
 
     @PropertyInject("daycare.archive")
@@ -62,19 +63,18 @@ public class IntakeRoutes extends RouteBuilder {
         from(ANSWER_HTTP)
                 .routeId("answer-http")
                 .removeHeaders("*")
-                .process(exchange -> exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE,
-                        exchange.getMessage().getBody(ResultDocument.class).httpStatus()))
+                .process(IntakeRoutes::setHttpStatus)
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
                 .bean("resultDocuments", "toJson");
 
         // readLock=changed with a minimum age: a file still being written is left alone until it stops growing.
         // Writers should still drop NAME.json.tmp and rename it, which is atomic; only *.json is picked up.
-        // A drop is never deleted: it is moved to the archive or the failed folder under a timestamped name.
+        // A drop is never deleted: once answered it is moved to the archive or the failed folder under a timestamped
+        // name. One that could not be answered (the database unreachable) is rolled back: it stays and is retried.
         from("file:{{daycare.inbox}}?include=.*\\.json&readLock=changed&readLockMinAge={{daycare.inbox.min-age:1s}}"
                 + "&readLockCheckInterval={{daycare.inbox.check-interval:250}}&delay={{daycare.inbox.poll-delay:500}}"
                 + "&maxMessagesPerPoll={{daycare.inbox.max-per-poll:500}}"
-                + "&move=${exchangeProperty." + DROP_DESTINATION + "}/" + TIMESTAMPED_DROP_NAME
-                + "&moveFailed=" + absolute(failedDirectory) + "/" + TIMESTAMPED_DROP_NAME)
+                + "&move=${exchangeProperty." + DROP_DESTINATION + "}/" + TIMESTAMPED_DROP_NAME)
                 .routeId("file-drop-intake")
                 .routeConfigurationId(SubmissionErrorHandling.FILE_INTAKE)
                 .setProperty(Executions.SOURCE, simple("file:${file:onlyname}"))
@@ -94,6 +94,14 @@ public class IntakeRoutes extends RouteBuilder {
                 .log(LoggingLevel.ERROR, "Execution ${exchangeProperty." + RegistrationStates.EXECUTION_ID
                         + "} failed on a defect: ${exception.stacktrace}")
                 .bean("executions", "failedOnDefect");
+    }
+
+    private static void setHttpStatus(Exchange exchange) {
+        int status = exchange.getMessage().getBody(ResultDocument.class).httpStatus();
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        if (status == 503) {
+            exchange.getMessage().setHeader("Retry-After", RETRY_AFTER_SECONDS);
+        }
     }
 
     private static void requireJsonContentType(Exchange exchange) {

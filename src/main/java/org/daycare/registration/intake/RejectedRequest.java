@@ -16,6 +16,11 @@ public record RejectedRequest(@JsonIgnore int httpStatus, String error, String c
         return new RejectedRequest(413, "RequestTooLarge", "The body exceeds the limit of " + limitBytes + " bytes.");
     }
 
+    public static RejectedRequest storeUnavailable() {
+        return new RejectedRequest(503, "ServiceUnavailable",
+                "Registrations cannot be recorded right now; nothing was registered. Retry shortly.");
+    }
+
     public static RejectedRequest unsupportedMediaType(String contentType) {
         return new RejectedRequest(415, "UnsupportedMediaType",
                 "The content type must be application/json, got " + contentType + ".");

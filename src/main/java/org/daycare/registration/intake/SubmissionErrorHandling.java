@@ -1,7 +1,10 @@
 package org.daycare.registration.intake;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.model.RouteConfigurationDefinition;
+import org.daycare.registration.store.StoreException;
 
 /**
  * Error handling for submissions, in one place. The inner routes (submit-registration and the workflow states)
@@ -20,21 +23,31 @@ public class SubmissionErrorHandling extends RouteConfigurationBuilder {
     public void configuration() {
         routeConfiguration(INNER_ROUTES).errorHandler(noErrorHandler());
 
-        answeringErrors(HTTP_INTAKE, IntakeRoutes.ANSWER_HTTP);
-        answeringErrors(FILE_INTAKE, IntakeRoutes.WRITE_RESULT_FILE);
+        // The database is unreachable: HTTP clients are told to come back (503, Retry-After) ...
+        RouteConfigurationDefinition http = routeConfiguration(HTTP_INTAKE);
+        http.onException(StoreException.class).handled(true)
+                .log(LoggingLevel.WARN, "Registration refused with 503: ${exception.message}")
+                .setBody(constant(RejectedRequest.storeUnavailable()))
+                .to(IntakeRoutes.ANSWER_HTTP);
+        answeringErrors(http, IntakeRoutes.ANSWER_HTTP);
+
+        // ... and a dropped file stays in the inbox: not handled, the file consumer rolls back and retries it.
+        // (Camel's own "exhausted" error log is off there: the WARN above says what happened, without a stack trace.)
+        RouteConfigurationDefinition file = routeConfiguration(FILE_INTAKE)
+                .errorHandler(defaultErrorHandler().logExhausted(false));
+        file.onException(StoreException.class).handled(false)
+                .log(LoggingLevel.WARN, "Database unavailable, the dropped file stays in the inbox: ${exception.message}");
+        answeringErrors(file, IntakeRoutes.WRITE_RESULT_FILE);
     }
 
-    /** An intake's errors become a result document, answered the way that intake answers everything. */
-    private void answeringErrors(String id, String answer) {
-        routeConfiguration(id)
-                .onException(RejectedRequestException.class).handled(true)
-                    .process(SubmissionErrorHandling::rejectionAsBody)
-                    .to(answer)
-                .end()
-                .onException(Exception.class).handled(true)
-                    .to(IntakeRoutes.EXECUTION_FAILED_ON_DEFECT)
-                    .to(answer)
-                .end();
+    /** Any other error becomes a result document, answered the way that intake answers everything. */
+    private static void answeringErrors(RouteConfigurationDefinition configuration, String answer) {
+        configuration.onException(RejectedRequestException.class).handled(true)
+                .process(SubmissionErrorHandling::rejectionAsBody)
+                .to(answer);
+        configuration.onException(Exception.class).handled(true)
+                .to(IntakeRoutes.EXECUTION_FAILED_ON_DEFECT)
+                .to(answer);
     }
 
     static void rejectionAsBody(Exchange exchange) {

@@ -11,6 +11,14 @@ public final class Database {
     }
 
     public static HikariDataSource open(String jdbcUrl, String user, String password, int poolSize) {
+        return open(jdbcUrl, user, password, poolSize, DEFAULT_CONNECTION_TIMEOUT_MS);
+    }
+
+    /** How long a request waits for a connection before the database counts as unreachable (HikariCP: 30 s). */
+    public static final long DEFAULT_CONNECTION_TIMEOUT_MS = 3000;
+
+    public static HikariDataSource open(String jdbcUrl, String user, String password, int poolSize,
+            long connectionTimeoutMillis) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("daycare-db");
         config.setJdbcUrl(jdbcUrl);
@@ -18,6 +26,7 @@ public final class Database {
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
         config.setAutoCommit(true);
+        config.setConnectionTimeout(connectionTimeoutMillis);
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
             Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.daycare.registration.DaycareApplication;
+import org.daycare.registration.support.ApplicationProcess;
 import org.daycare.registration.support.FauxqsServer;
 import org.daycare.registration.support.ReceivedNotification;
 import org.daycare.registration.support.Registrations;
@@ -92,20 +93,20 @@ class RestartTest {
 
     @Test
     void afterAKillEveryExecutionIsClosedAndEverySpotBelongsToAConfirmedOne() throws Exception {
-        Process killed = startInItsOwnJvm();
-        int port = Integer.parseInt(awaitPortFile());
-        RunningApplicationClient client = new RunningApplicationClient(port);
         ExecutorService clients = Executors.newFixedThreadPool(8);
         List<String> confirmedBeforeTheKill = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<Future<?>> burst = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
-            burst.add(clients.submit(() -> client.post(Registrations.successCaseForAnotherChild())
-                    .ifPresent(confirmedBeforeTheKill::add)));
+        try (ApplicationProcess killed = ApplicationProcess.start(dataDir, Path.of("target/restart-test-killed-jvm.log"),
+                Map.of("daycare.capacity.per-day", "1000"))) {
+            for (int i = 0; i < 200; i++) {
+                clients.submit(() -> killed.confirmationOf(Registrations.successCaseForAnotherChild())
+                        .ifPresent(confirmedBeforeTheKill::add));
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> confirmedBeforeTheKill.size() >= 20);
+            killed.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        } finally {
+            clients.shutdownNow();
+            clients.awaitTermination(30, TimeUnit.SECONDS);
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> confirmedBeforeTheKill.size() >= 20);
-        killed.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        clients.shutdownNow();
-        clients.awaitTermination(30, TimeUnit.SECONDS);
 
         // Restarted with a zero staleness threshold: every execution still RUNNING was interrupted by the kill.
         try (RunningApplication restarted = RunningApplication.start(dataDir,
@@ -132,29 +133,6 @@ class RestartTest {
         }
     }
 
-    private Process startInItsOwnJvm() throws Exception {
-        int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        Files.writeString(dataDir.resolve("port"), String.valueOf(port));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "-Ddaycare.http.host=127.0.0.1", "-Ddaycare.http.port=" + port,
-                "-Ddaycare.data-dir=" + dataDir, "-Ddaycare.clock.today=" + RunningApplication.TODAY,
-                "-Ddaycare.clock.zone=UTC", "-Ddaycare.capacity.per-day=1000",
-                DaycareApplication.class.getName());
-        builder.redirectErrorStream(true).redirectOutput(new File("target/restart-test-killed-jvm.log"));
-        return builder.start();
-    }
-
-    private String awaitPortFile() throws Exception {
-        String port = Files.readString(dataDir.resolve("port")).strip();
-        RunningApplicationClient client = new RunningApplicationClient(Integer.parseInt(port));
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(client::healthy);
-        return port;
-    }
-
     private static int count(RunningApplication app, String sql) throws Exception {
         javax.sql.DataSource dataSource = app.context().getRegistry().lookupByNameAndType("dataSource", javax.sql.DataSource.class);
         try (Connection connection = dataSource.getConnection();
@@ -162,35 +140,6 @@ class RestartTest {
              ResultSet row = statement.executeQuery(sql)) {
             row.next();
             return row.getInt(1);
-        }
-    }
-
-    /** Just enough HTTP for a process that is not ours. */
-    private record RunningApplicationClient(int port) {
-        boolean healthy() throws Exception {
-            return send("GET", "/observe/health", null).statusCode() == 200;
-        }
-
-        /** The executionId of a confirmation, if the process answered one before it was killed. */
-        java.util.Optional<String> post(String body) {
-            try {
-                HttpResponse<String> response = send("POST", "/registrations", body);
-                return response.statusCode() == 201
-                        ? java.util.Optional.of(JSON.readTree(response.body()).get("executionId").asText())
-                        : java.util.Optional.empty();
-            } catch (Exception killedMidRequest) {
-                // the process is killed during the burst: some requests never get an answer
-                return java.util.Optional.empty();
-            }
-        }
-
-        private HttpResponse<String> send(String method, String path, String body) throws Exception {
-            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json")
-                    .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
-                            : java.net.http.HttpRequest.BodyPublishers.ofString(body));
-            return java.net.http.HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
         }
     }
 }
