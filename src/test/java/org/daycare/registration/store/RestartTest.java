@@ -1,8 +1,6 @@
 package org.daycare.registration.store;
 
-import java.io.File;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -13,12 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.daycare.registration.DaycareApplication;
 import org.daycare.registration.support.ApplicationProcess;
 import org.daycare.registration.support.FauxqsServer;
 import org.daycare.registration.support.ReceivedNotification;
