@@ -1,0 +1,90 @@
+package org.daycare.registration.faults;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import javax.sql.DataSource;
+
+import org.daycare.registration.support.ApplicationProcess;
+import org.daycare.registration.support.Registrations;
+import org.daycare.registration.support.RunningApplication;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * SIGKILL in the middle of a burst of 1,000 dropped files, then a restart on the same data: every file ends with
+ * exactly one result document and at most one confirmation, no spot is held twice, and every execution that
+ * ended has its notification.
+ */
+class FileDropKillTest {
+
+    private static final int FILES = 1000;
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void afterAKillMidBurstEveryFileHasOneResultAndNoSpotIsHeldTwice() throws Exception {
+        Path inbox = Files.createDirectories(dataDir.resolve("inbox"));
+        Path outbox = dataDir.resolve("outbox");
+        Map<String, String> fastInbox = Map.of("daycare.capacity.per-day", "100000", "daycare.inbox.min-age", "100",
+                "daycare.inbox.poll-delay", "100");
+        try (ApplicationProcess killed = ApplicationProcess.start(dataDir, Path.of("target/file-drop-kill-jvm.log"), fastInbox)) {
+            for (int i = 0; i < FILES; i++) {
+                Path staged = Files.writeString(dataDir.resolve("drop-" + i + ".tmp"), Registrations.successCaseForAnotherChild());
+                Files.move(staged, inbox.resolve("drop-" + i + ".json"));
+            }
+            await().atMost(Duration.ofSeconds(120)).until(() -> count(outbox, ".result.json") >= 100);
+            killed.process().destroyForcibly().waitFor();
+        }
+        int answeredBeforeTheKill = count(outbox, ".result.json");
+
+        try (RunningApplication restarted = RunningApplication.start(dataDir, Map.of(
+                "daycare.capacity.per-day", "100000", "daycare.executions.stale-after-seconds", "0"))) {
+            await().atMost(Duration.ofSeconds(180)).until(() -> count(inbox, ".json") == 0 && count(outbox, ".result.json") == FILES);
+            await().atMost(Duration.ofSeconds(30)).until(() -> sql(restarted, "SELECT COUNT(*) FROM executions WHERE status = 'RUNNING'") == 0);
+
+            int succeeded = sql(restarted, "SELECT COUNT(*) FROM executions WHERE status = 'SUCCEEDED'");
+            int interrupted = sql(restarted, "SELECT COUNT(*) FROM executions WHERE error = 'ExecutionInterrupted'");
+            int ended = sql(restarted, "SELECT COUNT(*) FROM executions");
+            System.out.printf("killed with %d of %d files answered; after the restart: %d executions, %d succeeded, %d interrupted%n",
+                    answeredBeforeTheKill, FILES, ended, succeeded, interrupted);
+
+            assertThat(count(outbox, ".result.json")).isEqualTo(FILES);
+            assertThat(count(dataDir.resolve("archive"), ".json")).as("every original kept").isEqualTo(FILES);
+            assertThat(succeeded).as("one confirmation per file (each file is a different child)").isEqualTo(FILES);
+            assertThat(sql(restarted, "SELECT COUNT(*) FROM confirmed_registrations")).isEqualTo(FILES);
+            assertThat(sql(restarted, "SELECT MAX(reserved_spots) FROM day_capacity")).as("no spot held twice").isEqualTo(FILES);
+            assertThat(ended).isEqualTo(succeeded + interrupted);
+            assertThat(sql(restarted, "SELECT COUNT(*) FROM notification_outbox")).as("every end notified").isEqualTo(ended);
+        }
+    }
+
+    private static int count(Path directory, String suffix) throws Exception {
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return (int) files.filter(f -> f.getFileName().toString().endsWith(suffix)).count();
+        }
+    }
+
+    private static int sql(RunningApplication app, String query) throws Exception {
+        DataSource dataSource = app.context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+        try (Connection connection = dataSource.getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery(query)) {
+            row.next();
+            return row.getInt(1);
+        }
+    }
+}
