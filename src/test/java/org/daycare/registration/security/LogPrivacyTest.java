@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.daycare.registration.support.ApplicationProcess;
+import org.daycare.registration.support.RunningApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +17,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The whole log of a full run at the default level holds no personal data: every name, e-mail address, phone
  * number and date of birth submitted (confirmed, rejected, incomplete, malformed, over HTTP and by file) is
- * searched for in it, and none may appear. Execution ids do.
+ * searched for in it, and none may appear; nor may the admin token or a wrong one presented. Execution ids do.
  */
 class LogPrivacyTest {
 
@@ -27,6 +28,7 @@ class LogPrivacyTest {
     private static final String PHONE = "555-0199-7731";
     private static final String BORN = "2022-04-17";
     private static final String TOO_OLD = "2015-09-03";
+    private static final String WRONG_TOKEN = "guessed-token-4711";
 
     @TempDir
     Path dataDir;
@@ -44,6 +46,8 @@ class LogPrivacyTest {
             for (String body : List.of(confirmed, confirmed, tooOld, incomplete, malformed)) {
                 assertThat(app.post(body)).isPresent();
             }
+            assertThat(app.get("/executions?childLastName=" + CHILD_LAST, RunningApplication.ADMIN_TOKEN)).isEqualTo(200);
+            assertThat(app.get("/capacity", WRONG_TOKEN)).isEqualTo(401);
             Files.writeString(inbox.resolve(CHILD_LAST.toLowerCase() + "-copy.json"), registration(CHILD_FIRST + "d", BORN));
             Files.writeString(inbox.resolve("broken.json"), malformed);
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dataDir.resolve("outbox/broken.result.json"))
@@ -54,6 +58,8 @@ class LogPrivacyTest {
 
         String written = Files.readString(log);
         assertThat(written).contains("ended: SUCCEEDED").contains("ended: FAILED InvalidAge");
+        assertThat(written).as("tokens are never logged")
+                .doesNotContain(RunningApplication.ADMIN_TOKEN).doesNotContain(WRONG_TOKEN);
         for (String personal : List.of(CHILD_FIRST, CHILD_LAST, PARENT_FIRST, EMAIL, PHONE, BORN, TOO_OLD, "2022-02-30")) {
             assertThat(written).as("the log must not contain %s", personal).doesNotContainIgnoringCase(personal);
         }

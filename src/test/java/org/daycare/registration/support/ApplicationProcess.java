@@ -70,6 +70,13 @@ public final class ApplicationProcess implements AutoCloseable {
         }
     }
 
+    /** The status of a GET with a bearer token. */
+    public int get(String path, String bearerToken) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + bearerToken).GET().build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
     /** The executionId of a confirmation, if the process answered one. */
     public Optional<String> confirmationOf(String registration) {
         return post(registration).filter(response -> response.statusCode() == 201).map(response -> {
