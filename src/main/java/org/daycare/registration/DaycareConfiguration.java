@@ -73,6 +73,8 @@ public class DaycareConfiguration implements CamelConfiguration {
     private String dbPassword;
     @PropertyInject(value = "daycare.db.pool-size", defaultValue = "10")
     private int dbPoolSize;
+    @PropertyInject(value = "daycare.db.connection-timeout-ms", defaultValue = "3000")
+    private long dbConnectionTimeoutMillis;
     @PropertyInject(value = "daycare.admin.token", defaultValue = "")
     private String adminToken;
 
@@ -158,7 +160,7 @@ public class DaycareConfiguration implements CamelConfiguration {
         String url = dbUrl.isBlank()
                 ? "jdbc:h2:file:" + Path.of(dataDir, "db", "daycare").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"
                 : dbUrl;
-        return Database.open(url, dbUser, dbPassword, dbPoolSize);
+        return Database.open(url, dbUser, dbPassword, dbPoolSize, dbConnectionTimeoutMillis);
     }
 
     @BindToRegistry
