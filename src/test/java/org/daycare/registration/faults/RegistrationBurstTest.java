@@ -33,7 +33,8 @@ class RegistrationBurstTest {
     @Test
     void fiveHundredConcurrentRegistrationsForTwentySpotsConfirmExactlyTwenty() throws Exception {
         try (RunningApplication app = RunningApplication.start(dataDir, Map.of("daycare.capacity.per-day", String.valueOf(SPOTS)))) {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(10)).build();
             List<CompletableFuture<long[]>> answers = new ArrayList<>();
             for (int i = 0; i < REQUESTS; i++) {
                 HttpRequest request = HttpRequest.newBuilder(app.uri("/registrations"))

@@ -28,7 +28,8 @@ public final class RunningApplication implements AutoCloseable {
     private final Main main;
     private final int port;
     private final Path dataDir;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     private RunningApplication(Main main, int port, Path dataDir) {
         this.main = main;
