@@ -24,10 +24,13 @@ public class IntakeRoutes extends RouteBuilder {
     static final String EXECUTION_FAILED_ON_DEFECT = "direct:execution-failed-on-defect";
 
     /** Where the file consumer moves a processed drop: the archive, or the failed folder. */
-    static final String DROP_DESTINATION = "dropDestination";
     private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
     private static final String RETRY_AFTER_SECONDS = "5";
-    private static final String TIMESTAMPED_DROP_NAME = "${file:onlyname.noext}.${date:now:yyyyMMdd-HHmmss-SSS}.json";
+    /** Where the consumer moves the drop once answered: set per file by {@link #nameTheResultAndTheDisposition}. */
+    static final String DROP_TARGET = "dropTarget";
+    static final String RESULT_NAME = "resultName";
+    /** File names stay well under the 255 bytes file systems allow once a suffix is added. */
+    private static final int MAX_STEM_BYTES = 100;
 
     @PropertyInject("daycare.archive")
     private String archiveDirectory;
@@ -71,10 +74,13 @@ public class IntakeRoutes extends RouteBuilder {
         // Writers should still drop NAME.json.tmp and rename it, which is atomic; only *.json is picked up.
         // A drop is never deleted: once answered it is moved to the archive or the failed folder under a timestamped
         // name. One that could not be answered (the database unreachable) is rolled back: it stays and is retried.
-        from("file:{{daycare.inbox}}?include=.*\\.json&readLock=changed&readLockMinAge={{daycare.inbox.min-age:1s}}"
+        // readLockMinLength=0: an empty file is answered (malformed) instead of waited on forever. Names holding a
+        // backslash are left alone: the file component reads one as a path separator.
+        from("file:{{daycare.inbox}}?include=RAW((?s).*\\.json)&exclude=RAW(.*\\\\.*)"
+                + "&readLock=changed&readLockMinAge={{daycare.inbox.min-age:1s}}&readLockMinLength=0"
                 + "&readLockCheckInterval={{daycare.inbox.check-interval:250}}&delay={{daycare.inbox.poll-delay:500}}"
                 + "&maxMessagesPerPoll={{daycare.inbox.max-per-poll:500}}"
-                + "&move=${exchangeProperty." + DROP_DESTINATION + "}/" + TIMESTAMPED_DROP_NAME)
+                + "&move=${exchangeProperty." + DROP_TARGET + "}")
                 .routeId("file-drop-intake")
                 .routeConfigurationId(SubmissionErrorHandling.FILE_INTAKE)
                 .setProperty(Executions.SOURCE, simple("file:${file:onlyname}"))
@@ -84,15 +90,17 @@ public class IntakeRoutes extends RouteBuilder {
         // The result name comes from the consumed file's own name (never a path), so it stays in the outbox.
         from(WRITE_RESULT_FILE)
                 .routeId("write-result-file")
-                .process(exchange -> exchange.setProperty(DROP_DESTINATION, isWorkflowOutcome(exchange.getMessage().getBody())
-                        ? absolute(archiveDirectory) : absolute(failedDirectory)))
+                .process(this::nameTheResultAndTheDisposition)
                 .bean("resultDocuments", "toJson")
-                .to("file:{{daycare.outbox}}?fileName=${file:onlyname.noext}.result.json&tempPrefix=.writing-");
+                .to("file:{{daycare.outbox}}?fileName=${exchangeProperty." + RESULT_NAME + "}&tempPrefix=.writing-");
 
         from(EXECUTION_FAILED_ON_DEFECT)
                 .routeId("execution-failed-on-defect")
+                // Only the exception's class and our own message at ERROR: a driver's or library's message may quote
+                // submitted values. The whole stack trace is there at DEBUG.
                 .log(LoggingLevel.ERROR, "Execution ${exchangeProperty." + RegistrationStates.EXECUTION_ID
-                        + "} failed on a defect: ${exception.stacktrace}")
+                        + "} failed on a defect: ${exception.class.name}")
+                .log(LoggingLevel.DEBUG, "${exception.stacktrace}")
                 .bean("executions", "failedOnDefect");
     }
 
@@ -122,6 +130,37 @@ public class IntakeRoutes extends RouteBuilder {
                     "The Idempotency-Key header must be at most " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters."));
         }
         exchange.setProperty(Executions.IDEMPOTENCY_KEY, key);
+    }
+
+    /**
+     * NAME.json is answered as NAME.result.json (NAME as dropped, up to its last dot, cut to 100 bytes) and
+     * kept as NAME.TIMESTAMP-EXCHANGE.json in the archive or the failed folder, so that no two drops, however
+     * named, ever share a result or an archived original.
+     */
+    private void nameTheResultAndTheDisposition(Exchange exchange) {
+        String dropped = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        String stem = shortened(dropped.substring(0, dropped.length() - ".json".length()));
+        exchange.setProperty(RESULT_NAME, stem + ".result.json");
+        String folder = isWorkflowOutcome(exchange.getMessage().getBody()) ? archiveDirectory : failedDirectory;
+        String unique = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
+                .format(java.time.LocalDateTime.now()) + "-" + exchange.getExchangeId();
+        exchange.setProperty(DROP_TARGET, Path.of(absolute(folder), stem + "." + unique + ".json").toString());
+    }
+
+    /** At most MAX_STEM_BYTES of UTF-8 (file systems count bytes), cut between characters. */
+    static String shortened(String stem) {
+        StringBuilder kept = new StringBuilder();
+        int bytes = 0;
+        for (int i = 0; i < stem.length(); ) {
+            int codePoint = stem.codePointAt(i);
+            bytes += new String(Character.toChars(codePoint)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes > MAX_STEM_BYTES) {
+                break;
+            }
+            kept.appendCodePoint(codePoint);
+            i += Character.charCount(codePoint);
+        }
+        return kept.toString();
     }
 
     /**

@@ -1,6 +1,10 @@
 package org.daycare.registration.intake;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonLocation;
@@ -18,6 +22,9 @@ import org.apache.camel.Body;
 public final class RegistrationDocumentReader {
 
     // e.g. "[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1]"
+    // e.g. ", from `StreamReadConstraints.getMaxNestingDepth()`": the library's internals, not the client's business
+    private static final Pattern LIBRARY_NOTE = Pattern.compile(",? from `[^`]*`");
+    private static final Pattern TRAILING_CONTENT = Pattern.compile("(?i)trailing token");
     private static final Pattern SOURCE_NOTE = Pattern.compile("\\[Source: .*?; line: (\\d+), column: (\\d+)\\]");
 
     private final ObjectMapper objectMapper;
@@ -35,10 +42,14 @@ public final class RegistrationDocumentReader {
         if (body.length > maxBodyBytes) {
             throw new RejectedRequestException(RejectedRequest.tooLarge(maxBodyBytes));
         }
+        requireUtf8(body);
         JsonNode document;
         try {
             document = objectMapper.readTree(body);
         } catch (JsonProcessingException notJson) {
+            if (TRAILING_CONTENT.matcher(notJson.getOriginalMessage()).find()) {
+                throw reject("The body holds more than one JSON value; it must be exactly one JSON object.");
+            }
             throw reject("The body is not valid JSON: " + describe(notJson));
         } catch (IOException unreadable) {
             throw reject("The body could not be read as JSON.");
@@ -52,6 +63,21 @@ public final class RegistrationDocumentReader {
         return document;
     }
 
+    /**
+     * JSON between systems is UTF-8 (RFC 8259). The parser alone would read overlong forms (C0 AF as "/") and
+     * encoded surrogates, or detect UTF-16; a strict decoder refuses them first. A UTF-8 byte-order mark is fine.
+     */
+    private static void requireUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
+        } catch (CharacterCodingException notUtf8) {
+            throw reject("The body is not valid UTF-8 text.");
+        }
+    }
+
     private static RejectedRequestException reject(String cause) {
         return new RejectedRequestException(RejectedRequest.malformed(cause));
     }
@@ -60,7 +86,8 @@ public final class RegistrationDocumentReader {
     private static String describe(JsonProcessingException e) {
         JsonLocation location = e.getLocation();
         String where = location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
-        return SOURCE_NOTE.matcher(e.getOriginalMessage()).replaceAll("[line $1, column $2]") + where;
+        String message = SOURCE_NOTE.matcher(e.getOriginalMessage()).replaceAll("[line $1, column $2]");
+        return LIBRARY_NOTE.matcher(message).replaceAll("") + where;
     }
 
     private static String article(JsonNodeType type) {

@@ -4,7 +4,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.RouteConfigurationDefinition;
-import org.daycare.registration.store.StoreException;
+import org.daycare.registration.store.StoreUnavailableException;
 
 /**
  * Error handling for submissions, in one place. The inner routes (submit-registration and the workflow states)
@@ -25,7 +25,7 @@ public class SubmissionErrorHandling extends RouteConfigurationBuilder {
 
         // The database is unreachable: HTTP clients are told to come back (503, Retry-After) ...
         RouteConfigurationDefinition http = routeConfiguration(HTTP_INTAKE);
-        http.onException(StoreException.class).handled(true)
+        http.onException(StoreUnavailableException.class).handled(true)
                 .log(LoggingLevel.WARN, "Registration refused with 503: ${exception.message}")
                 .setBody(constant(RejectedRequest.storeUnavailable()))
                 .to(IntakeRoutes.ANSWER_HTTP);
@@ -35,7 +35,7 @@ public class SubmissionErrorHandling extends RouteConfigurationBuilder {
         // (Camel's own "exhausted" error log is off there: the WARN above says what happened, without a stack trace.)
         RouteConfigurationDefinition file = routeConfiguration(FILE_INTAKE)
                 .errorHandler(defaultErrorHandler().logExhausted(false));
-        file.onException(StoreException.class).handled(false)
+        file.onException(StoreUnavailableException.class).handled(false)
                 .log(LoggingLevel.WARN, "Database unavailable, the dropped file stays in the inbox: ${exception.message}");
         answeringErrors(file, IntakeRoutes.WRITE_RESULT_FILE);
     }

@@ -32,7 +32,10 @@ public final class InformationCheck {
             DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
     // Deliberately loose: one @, no spaces, a dot in the domain. Deliverability is the mail server's business.
     private static final Pattern EMAIL_SHAPE = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
-    private static final Pattern CONTROL_CHARACTERS = Pattern.compile("\\p{Cntrl}");
+    // \p{Cc}: the C0 and C1 control characters (\p{Cntrl} would miss C1, e.g. U+0085 and U+009B)
+    private static final Pattern CONTROL_CHARACTERS = Pattern.compile("\\p{Cc}");
+    /** A week has seven days; a longer list is refused as one problem rather than one per entry. */
+    static final int MAX_DAYS = 7;
 
     private final OpeningDays openingDays;
     private final Clock clock;
@@ -157,6 +160,10 @@ public final class InformationCheck {
             problems.add(path, isAbsent(days) ? "is required" : "must be a non-empty list of day names");
             return;
         }
+        if (days.size() > MAX_DAYS) {
+            problems.add(path, "must list at most " + MAX_DAYS + " days");
+            return;
+        }
         Set<String> seen = new HashSet<>();
         for (int index = 0; index < days.size(); index++) {
             JsonNode day = days.get(index);
@@ -185,8 +192,13 @@ public final class InformationCheck {
             return false;
         }
         String text = value.textValue();
-        if (kind == Text.SINGLE_LINE && text.isBlank()) {
+        if (kind == Text.SINGLE_LINE && isBlank(text)) {
             problems.add(path, "must be a non-blank string");
+            return false;
+        }
+        if (hasUnpairedSurrogate(text)) {
+            // JSON's \ud800 escapes can say what no UTF-8 text can hold: it would not survive storage intact
+            problems.add(path, "must be valid Unicode text");
             return false;
         }
         if (text.length() > maxLength) {
@@ -198,6 +210,23 @@ public final class InformationCheck {
             return false;
         }
         return true;
+    }
+
+    private static boolean hasUnpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Blank also when made only of no-break or other Unicode spaces, which String.isBlank does not count. */
+    private static boolean isBlank(String text) {
+        return text.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c));
     }
 
     private static boolean isObject(JsonNode node) {

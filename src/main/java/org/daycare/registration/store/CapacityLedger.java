@@ -20,8 +20,12 @@ public interface CapacityLedger {
      */
     Reservation reserve(String executionId, Set<DayOfWeek> days, Registration confirmed);
 
-    /** The child's confirmed registration, if any: the execution that holds it and its output document. */
-    Optional<Confirmation> confirmationFor(String childKey);
+    /**
+     * The child's confirmed registration, if any: the execution that holds it and its output document.
+     *
+     * @param childIdentity {@code Registration.Child#identityKey}
+     */
+    Optional<Confirmation> confirmationFor(String childIdentity);
 
     record Confirmation(String executionId, String outputDocument) {
     }

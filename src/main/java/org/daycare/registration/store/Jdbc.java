@@ -37,7 +37,7 @@ final class Jdbc {
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new StoreException(e);
+            throw StoreException.of(e);
         }
     }
 
@@ -45,7 +45,7 @@ final class Jdbc {
         try (Connection connection = dataSource.getConnection()) {
             return work.in(connection);
         } catch (SQLException e) {
-            throw new StoreException(e);
+            throw StoreException.of(e);
         }
     }
 

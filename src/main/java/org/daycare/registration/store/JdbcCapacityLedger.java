@@ -81,7 +81,7 @@ public final class JdbcCapacityLedger implements CapacityLedger {
 
     @Override
     public Reservation reserve(String executionId, Set<DayOfWeek> days, Registration confirmed) {
-        String childKey = confirmed.child().identityKey();
+        String childKey = digest(confirmed.child().identityKey());
         String output = toJson(confirmed);
         try {
             return jdbc.inTransaction(connection -> {
@@ -101,8 +101,8 @@ public final class JdbcCapacityLedger implements CapacityLedger {
         } catch (DayFull full) {
             return new Reservation(Reservation.Outcome.NO_SPOTS, null);
         } catch (StoreException e) {
-            if (e.getCause() instanceof SQLException sql && Jdbc.isConstraintViolation(sql)) {
-                Optional<Confirmation> holder = confirmationFor(childKey);
+            if (Jdbc.isConstraintViolation(e.sqlCause())) {
+                Optional<Confirmation> holder = confirmationFor(confirmed.child().identityKey());
                 if (holder.isPresent()) {
                     return new Reservation(Reservation.Outcome.ALREADY_CONFIRMED, holder.get().executionId());
                 }
@@ -112,7 +112,8 @@ public final class JdbcCapacityLedger implements CapacityLedger {
     }
 
     @Override
-    public Optional<Confirmation> confirmationFor(String childKey) {
+    public Optional<Confirmation> confirmationFor(String childIdentity) {
+        String childKey = digest(childIdentity);
         return jdbc.read(connection -> {
             try (PreparedStatement statement = Jdbc.prepare(connection,
                     "SELECT execution_id, output_document FROM confirmed_registrations WHERE child_key = ?", childKey);
@@ -135,6 +136,20 @@ public final class JdbcCapacityLedger implements CapacityLedger {
             }
             return capacity;
         });
+    }
+
+    /**
+     * The child's identity is stored as a SHA-256 digest: fixed length whatever the names (a lower-cased name can
+     * grow), and no names in a column that only serves to compare.
+     */
+    private static String digest(String childIdentity) {
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(childIdentity.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     private String toJson(Registration registration) {

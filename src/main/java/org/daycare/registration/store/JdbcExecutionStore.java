@@ -57,8 +57,7 @@ public final class JdbcExecutionStore {
                     execution.idempotencyKey(), execution.childLastName(), execution.motherEmail(),
                     execution.fatherEmail(), execution.startedAt()));
         } catch (StoreException e) {
-            if (execution.idempotencyKey() != null && e.getCause() instanceof SQLException sql
-                    && Jdbc.isConstraintViolation(sql)) {
+            if (execution.idempotencyKey() != null && Jdbc.isConstraintViolation(e.sqlCause())) {
                 throw new IdempotencyKeyTaken();
             }
             throw e;

@@ -129,7 +129,7 @@ public final class NotificationOutbox {
             }
             return claimed;
         } catch (SQLException e) {
-            throw new StoreException(e);
+            throw StoreException.of(e);
         }
     }
 
@@ -175,7 +175,7 @@ public final class NotificationOutbox {
             rows.next();
             return rows.getLong(1);
         } catch (SQLException e) {
-            throw new StoreException(e);
+            throw StoreException.of(e);
         }
     }
 
@@ -189,7 +189,7 @@ public final class NotificationOutbox {
                 return statement.executeUpdate();
             }
         } catch (SQLException e) {
-            throw new StoreException(e);
+            throw StoreException.of(e);
         }
     }
 

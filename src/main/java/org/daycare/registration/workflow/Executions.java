@@ -59,7 +59,7 @@ public final class Executions {
      * a repeated Idempotency-Key, or, for a child who already holds a confirmed registration, that confirmation
      * (200, same executionId). Null when a new execution should start.
      */
-    ResultDocument previousAnswer(JsonNode document, String idempotencyKey) {
+    ResultDocument previousAnswer(JsonNode document, String idempotencyKey) throws JsonProcessingException {
         if (idempotencyKey != null) {
             Optional<ExecutionRecord> first = store.findByIdempotencyKey(idempotencyKey);
             if (first.isPresent()) {
@@ -194,13 +194,13 @@ public final class Executions {
         return result;
     }
 
-    private ResultDocument answerOf(ExecutionRecord first) {
+    private ResultDocument answerOf(ExecutionRecord first) throws JsonProcessingException {
         if (first.resultDocument() == null) {
             ObjectNode inProgress = objectMapper.createObjectNode()
                     .put("executionId", first.executionId())
                     .put("error", "ExecutionInProgress")
                     .put("cause", "An execution with this Idempotency-Key is still running; ask again shortly.");
-            return new StoredResult(inProgress.toString(), 409);
+            return new StoredResult(json(inProgress), 409);
         }
         WorkflowError error = first.error() == null ? null : WorkflowError.valueOf(first.error());
         return new StoredResult(first.resultDocument(),
@@ -213,10 +213,15 @@ public final class Executions {
                     .put("executionId", confirmation.executionId())
                     .put("status", ExecutionResult.Status.SUCCEEDED.name());
             answer.set("output", objectMapper.readTree(confirmation.outputDocument()));
-            return new StoredResult(answer.toString(), 200);
+            return new StoredResult(json(answer), 200);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored confirmation of " + confirmation.executionId() + " is not JSON", e);
         }
+    }
+
+    /** Through the ObjectMapper: JsonNode.toString would turn a lone surrogate into "?". */
+    private String json(JsonNode document) throws JsonProcessingException {
+        return objectMapper.writeValueAsString(document);
     }
 
     /** The child's identity, when the document names one well enough to compare (before any validation). */
