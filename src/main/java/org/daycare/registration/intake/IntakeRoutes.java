@@ -83,7 +83,7 @@ public class IntakeRoutes extends RouteBuilder {
                 + "&move=${exchangeProperty." + DROP_TARGET + "}")
                 .routeId("file-drop-intake")
                 .routeConfigurationId(SubmissionErrorHandling.FILE_INTAKE)
-                .setProperty(Executions.SOURCE, simple("file:${file:onlyname}"))
+                .setProperty(Executions.SOURCE, simple(Executions.FILE_SOURCE_PREFIX + "${file:onlyname}"))
                 .to("direct:submit-registration")
                 .to(WRITE_RESULT_FILE);
 

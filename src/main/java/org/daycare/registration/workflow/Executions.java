@@ -34,6 +34,8 @@ public final class Executions {
     public static final String EXECUTION = "execution";
     public static final String IDEMPOTENCY_KEY = "idempotencyKey";
     public static final String SOURCE = "source";
+    /** The source of a dropped file's execution: this prefix and the file's name. */
+    public static final String FILE_SOURCE_PREFIX = "file:";
     public static final String SUCCEEDED_STATE = "Succeeded";
     public static final String ALREADY_CONFIRMED_STATE = "Already Confirmed";
 
@@ -44,14 +46,16 @@ public final class Executions {
     private final ResultDocuments resultDocuments;
     private final ObjectMapper objectMapper;
     private final Clock clock;
+    private final java.nio.file.Path inbox;
 
     public Executions(JdbcExecutionStore store, CapacityLedger capacityLedger, ResultDocuments resultDocuments,
-            ObjectMapper objectMapper, Clock clock) {
+            ObjectMapper objectMapper, Clock clock, java.nio.file.Path inbox) {
         this.store = store;
         this.capacityLedger = capacityLedger;
         this.resultDocuments = resultDocuments;
         this.objectMapper = objectMapper;
         this.clock = clock;
+        this.inbox = inbox;
     }
 
     /**
@@ -148,7 +152,9 @@ public final class Executions {
     /**
      * Ends executions that have been RUNNING for longer than any execution takes: the process running them was
      * stopped or killed. One whose registration was already confirmed is completed as SUCCEEDED (its spots are
-     * held); any other is closed as FAILED with ExecutionInterrupted. Both are notified.
+     * held). One that came from a dropped file still waiting in the inbox is discarded: it answered nobody and
+     * reserved nothing, and the file will be run again, so each file keeps exactly one execution. Any other is
+     * closed as FAILED with ExecutionInterrupted. The completed and the closed are notified.
      */
     public int closeInterrupted(long staleAfterSeconds) throws JsonProcessingException {
         int closed = 0;
@@ -158,6 +164,13 @@ public final class Executions {
             Optional<CapacityLedger.Confirmation> confirmation = childKeyOf(document)
                     .flatMap(capacityLedger::confirmationFor)
                     .filter(c -> c.executionId().equals(stale.executionId()));
+            if (confirmation.isEmpty() && isStillInTheInbox(stale.source())) {
+                store.discard(stale.executionId());
+                LOG.info("Execution {} discarded: interrupted, and its dropped file waits to be run again",
+                        stale.executionId());
+                closed++;
+                continue;
+            }
             ExecutionResult result;
             if (confirmation.isPresent()) {
                 execution.entered(SUCCEEDED_STATE);
@@ -174,6 +187,14 @@ public final class Executions {
             LOG.warn("Closed {} execution(s) interrupted by a stop of the service", closed);
         }
         return closed;
+    }
+
+    private boolean isStillInTheInbox(String source) {
+        if (!source.startsWith(FILE_SOURCE_PREFIX)) {
+            return false;
+        }
+        String fileName = source.substring(FILE_SOURCE_PREFIX.length());
+        return !fileName.contains("/") && java.nio.file.Files.exists(inbox.resolve(fileName));
     }
 
     private ExecutionResult end(RunningExecution execution, ExecutionResult result) throws JsonProcessingException {

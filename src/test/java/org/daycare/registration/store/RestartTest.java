@@ -103,9 +103,10 @@ class RestartTest {
             clients.awaitTermination(30, TimeUnit.SECONDS);
         }
 
-        // Restarted with a zero staleness threshold: every execution still RUNNING was interrupted by the kill.
+        // Restarted with a 2-second staleness threshold: every execution still RUNNING then was interrupted by the kill.
         try (RunningApplication restarted = RunningApplication.start(dataDir,
-                Map.of("daycare.executions.stale-after-seconds", "0", "daycare.capacity.per-day", "1000"))) {
+                Map.of("daycare.executions.stale-after-seconds", "2", "daycare.executions.sweep-period-ms", "500",
+                        "daycare.capacity.per-day", "1000"))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> count(restarted, "SELECT COUNT(*) FROM executions WHERE status = 'RUNNING'") == 0);
 
             int succeeded = count(restarted, "SELECT COUNT(*) FROM executions WHERE status = 'SUCCEEDED'");
