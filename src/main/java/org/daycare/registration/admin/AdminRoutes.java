@@ -2,6 +2,9 @@ package org.daycare.registration.admin;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.apache.camel.BeanInject;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 
@@ -26,29 +29,18 @@ public class AdminRoutes extends RouteConfigurationBuilder {
 
     @Override
     public void configure() {
-        from("platform-http:/executions?httpMethodRestrict=GET")
-                .routeId("admin-list-executions").routeConfigurationId(ADMIN_ERRORS)
+        // path -> the AdminApi method that answers it
+        Map<String, String> endpoints = new LinkedHashMap<>();
+        endpoints.put("/executions", "list");
+        endpoints.put("/executions/{id}", "execution");
+        endpoints.put("/executions/{id}/history", "history");
+        endpoints.put("/capacity", "capacity");
+        endpoints.forEach((path, method) -> from("platform-http:" + path + "?httpMethodRestrict=GET")
+                .routeId("admin-" + method)
+                .routeConfigurationId(ADMIN_ERRORS)
                 .process(this::authorize)
-                .bean("adminApi", "list")
-                .to("direct:admin-answer");
-
-        from("platform-http:/executions/{id}?httpMethodRestrict=GET")
-                .routeId("admin-get-execution").routeConfigurationId(ADMIN_ERRORS)
-                .process(this::authorize)
-                .bean("adminApi", "execution")
-                .to("direct:admin-answer");
-
-        from("platform-http:/executions/{id}/history?httpMethodRestrict=GET")
-                .routeId("admin-get-history").routeConfigurationId(ADMIN_ERRORS)
-                .process(this::authorize)
-                .bean("adminApi", "history")
-                .to("direct:admin-answer");
-
-        from("platform-http:/capacity?httpMethodRestrict=GET")
-                .routeId("admin-get-capacity").routeConfigurationId(ADMIN_ERRORS)
-                .process(this::authorize)
-                .bean("adminApi", "capacity")
-                .to("direct:admin-answer");
+                .bean("adminApi", method)
+                .to("direct:admin-answer"));
 
         from("direct:admin-answer")
                 .routeId("admin-answer")
