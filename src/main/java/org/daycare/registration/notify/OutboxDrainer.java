@@ -21,8 +21,11 @@ import org.slf4j.LoggerFactory;
 public final class OutboxDrainer {
 
     public static final int CLAIM_SIZE = 10;
-    /** Claims per poll while full claims keep coming back, so that a backlog drains at more than 10 per poll. */
-    static final int MAX_CLAIMS_PER_POLL = 10;
+    /**
+     * How long one poll keeps claiming while full claims keep coming back, so that a backlog drains back to back
+     * (bounded, so that the timer thread comes up for air well within a lease).
+     */
+    static final Duration POLL_BUDGET = Duration.ofSeconds(2);
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxDrainer.class);
 
@@ -41,7 +44,8 @@ public final class OutboxDrainer {
     /** Drains what is due now; answers how many notifications were published. */
     public int drain() {
         int published = 0;
-        for (int round = 0; round < MAX_CLAIMS_PER_POLL; round++) {
+        long deadline = System.nanoTime() + POLL_BUDGET.toNanos();
+        while (System.nanoTime() < deadline) {
             List<PendingNotification> claimed;
             try {
                 if (!pendingReported) {
@@ -97,7 +101,6 @@ public final class OutboxDrainer {
                     ? results.get(notification.executionId())
                     : "no result from the publisher";
             if (error == null) {
-                markSent(notification);
                 sent.add(notification.executionId());
             } else {
                 reschedule(notification, error);
@@ -106,7 +109,8 @@ public final class OutboxDrainer {
             }
         }
         if (!sent.isEmpty()) {
-            LOG.info("Published {} notification(s) to {}: executions {}", sent.size(), publisher.destination(), sent);
+            markSent(sent);
+            LOG.debug("Published {} notification(s) to {}: executions {}", sent.size(), publisher.destination(), sent);
         }
         if (!failed.isEmpty()) {
             LOG.warn("{} notification(s) not published to {}, retried later: executions {}; first error: {}",
@@ -115,13 +119,13 @@ public final class OutboxDrainer {
         return sent.size();
     }
 
-    private void markSent(PendingNotification notification) {
+    private void markSent(List<String> executionIds) {
         try {
-            outbox.markSent(notification.executionId());
+            outbox.markSent(executionIds);
         } catch (RuntimeException e) {
-            // it was published: when its lease ends it is published again (at-least-once)
-            LOG.warn("Notification of execution {} published but not marked sent; it will be published again: {}",
-                    notification.executionId(), SnsNotificationPublisher.describe(e));
+            // they were published: when their lease ends they are published again (at-least-once)
+            LOG.warn("Notifications of executions {} published but not marked sent; they will be published again: {}",
+                    executionIds, SnsNotificationPublisher.describe(e));
         }
     }
 

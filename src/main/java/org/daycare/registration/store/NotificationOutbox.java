@@ -91,7 +91,8 @@ public final class NotificationOutbox {
         String claim = "UPDATE notification_outbox SET next_attempt_at = ?"
                 + " WHERE execution_id = ? AND sent_at IS NULL AND next_attempt_at = ?";
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(true);
+            // all the claims of one batch in one transaction: one commit instead of one per row
+            connection.setAutoCommit(false);
             List<Candidate> candidates = new ArrayList<>();
             try (PreparedStatement statement = connection.prepareStatement(select)) {
                 statement.setObject(1, at(now));
@@ -123,6 +124,8 @@ public final class NotificationOutbox {
                             candidate.message(), candidate.attempts()));
                 }
             }
+            connection.commit();
+            connection.setAutoCommit(true);
             for (Candidate candidate : unreadable) {
                 retryLater(candidate.executionId(), "attributes column is not a JSON object of strings",
                         candidate.attempts() + 1);
@@ -131,6 +134,22 @@ public final class NotificationOutbox {
         } catch (SQLException e) {
             throw StoreException.of(e);
         }
+    }
+
+    /** Marks the notifications published in one statement; rows already marked stay as they are. */
+    public int markSent(java.util.Collection<String> executionIds) {
+        if (executionIds.isEmpty()) {
+            return 0;
+        }
+        String placeholders = String.join(",", java.util.Collections.nCopies(executionIds.size(), "?"));
+        Object[] parameters = new Object[executionIds.size() + 1];
+        parameters[0] = at(clock.instant());
+        int i = 1;
+        for (String executionId : executionIds) {
+            parameters[i++] = executionId;
+        }
+        return update("UPDATE notification_outbox SET sent_at = ? WHERE sent_at IS NULL AND execution_id IN ("
+                + placeholders + ")", parameters);
     }
 
     /** Marks the notification published; a row already marked (by a drainer whose lease overlapped) stays as it is. */
