@@ -64,8 +64,6 @@ public class DaycareConfiguration implements CamelConfiguration {
 
     @PropertyInject(value = "daycare.data-dir", defaultValue = "data")
     private String dataDir;
-    @PropertyInject(value = "daycare.inbox", defaultValue = "data/inbox")
-    private String inbox;
     /** Empty: the embedded H2 database under the data directory. */
     @PropertyInject(value = "daycare.db.url", defaultValue = "")
     private String dbUrl;
@@ -181,7 +179,7 @@ public class DaycareConfiguration implements CamelConfiguration {
     @BindToRegistry
     public Executions executions(JdbcExecutionStore executionStore, CapacityLedger capacityLedger,
             ResultDocuments resultDocuments, ObjectMapper objectMapper, Clock clock) {
-        return new Executions(executionStore, capacityLedger, resultDocuments, objectMapper, clock, Path.of(inbox));
+        return new Executions(executionStore, capacityLedger, resultDocuments, objectMapper, clock);
     }
 
     @BindToRegistry

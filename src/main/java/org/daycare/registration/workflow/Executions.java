@@ -46,16 +46,14 @@ public final class Executions {
     private final ResultDocuments resultDocuments;
     private final ObjectMapper objectMapper;
     private final Clock clock;
-    private final java.nio.file.Path inbox;
 
     public Executions(JdbcExecutionStore store, CapacityLedger capacityLedger, ResultDocuments resultDocuments,
-            ObjectMapper objectMapper, Clock clock, java.nio.file.Path inbox) {
+            ObjectMapper objectMapper, Clock clock) {
         this.store = store;
         this.capacityLedger = capacityLedger;
         this.resultDocuments = resultDocuments;
         this.objectMapper = objectMapper;
         this.clock = clock;
-        this.inbox = inbox;
     }
 
     /**
@@ -152,8 +150,9 @@ public final class Executions {
     /**
      * Ends executions that have been RUNNING for longer than any execution takes: the process running them was
      * stopped or killed. One whose registration was already confirmed is completed as SUCCEEDED (its spots are
-     * held). One that came from a dropped file still waiting in the inbox is discarded: it answered nobody and
-     * reserved nothing, and the file will be run again, so each file keeps exactly one execution. Any other is
+     * held). One that came from a dropped file is discarded: it answered nobody and reserved nothing, and its file,
+     * which only leaves the inbox once answered, is run again (or already was, by the time this sweep sees it), so
+     * each file keeps exactly one execution. Any other is
      * closed as FAILED with ExecutionInterrupted. The completed and the closed are notified.
      */
     public int closeInterrupted(long staleAfterSeconds) throws JsonProcessingException {
@@ -164,9 +163,9 @@ public final class Executions {
             Optional<CapacityLedger.Confirmation> confirmation = childKeyOf(document)
                     .flatMap(capacityLedger::confirmationFor)
                     .filter(c -> c.executionId().equals(stale.executionId()));
-            if (confirmation.isEmpty() && isStillInTheInbox(stale.source())) {
+            if (confirmation.isEmpty() && stale.source().startsWith(FILE_SOURCE_PREFIX)) {
                 store.discard(stale.executionId());
-                LOG.info("Execution {} discarded: interrupted, and its dropped file waits to be run again",
+                LOG.info("Execution {} discarded: interrupted, and its dropped file is run again",
                         stale.executionId());
                 closed++;
                 continue;
@@ -187,14 +186,6 @@ public final class Executions {
             LOG.warn("Closed {} execution(s) interrupted by a stop of the service", closed);
         }
         return closed;
-    }
-
-    private boolean isStillInTheInbox(String source) {
-        if (!source.startsWith(FILE_SOURCE_PREFIX)) {
-            return false;
-        }
-        String fileName = source.substring(FILE_SOURCE_PREFIX.length());
-        return !fileName.contains("/") && java.nio.file.Files.exists(inbox.resolve(fileName));
     }
 
     private ExecutionResult end(RunningExecution execution, ExecutionResult result) throws JsonProcessingException {

@@ -23,20 +23,10 @@ class InterruptedExecutionsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final EnumSet<DayOfWeek> WEEKDAYS = EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY);
 
-    private static final java.nio.file.Path INBOX = createInbox();
-
     private final HikariDataSource database = Ledgers.freshH2();
     private final JdbcExecutionStore store = new JdbcExecutionStore(database);
     private final CapacityLedger ledger = Ledgers.on(database, WEEKDAYS, 5);
-    private final Executions executions = new Executions(store, ledger, new ResultDocuments(JSON), JSON, Clock.systemUTC(), INBOX);
-
-    private static java.nio.file.Path createInbox() {
-        try {
-            return java.nio.file.Files.createTempDirectory("interrupted-inbox");
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private final Executions executions = new Executions(store, ledger, new ResultDocuments(JSON), JSON, Clock.systemUTC());
 
     @AfterEach
     void close() {
@@ -73,17 +63,13 @@ class InterruptedExecutionsTest {
     }
 
     @Test
-    void anInterruptedExecutionOfAFileStillInTheInboxIsDiscardedForTheFileToRunAgain() throws Exception {
-        java.nio.file.Files.writeString(INBOX.resolve("waiting.json"), Registrations.FAILURE_CASE);
+    void anInterruptedExecutionOfADroppedFileIsDiscardedForTheFileToRunAgain() throws Exception {
         store.start(new JdbcExecutionStore.NewExecution("crashed-file", "file:waiting.json", Registrations.FAILURE_CASE,
                 null, "diallo", null, null, Instant.now().minusSeconds(5)));
-        store.start(new JdbcExecutionStore.NewExecution("crashed-file-gone", "file:gone.json", Registrations.FAILURE_CASE,
-                null, "diallo", null, null, Instant.now().minusSeconds(5)));
 
-        assertThat(executions.closeInterrupted(0)).isEqualTo(2);
+        assertThat(executions.closeInterrupted(0)).isEqualTo(1);
 
         assertThat(store.find("crashed-file")).isEmpty();
-        assertThat(store.find("crashed-file-gone").orElseThrow().error()).isEqualTo("ExecutionInterrupted");
     }
 
     @Test

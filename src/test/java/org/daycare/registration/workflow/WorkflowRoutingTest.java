@@ -43,7 +43,7 @@ class WorkflowRoutingTest extends CamelTestSupport {
     private final HikariDataSource database = Ledgers.freshH2();
     private final CapacityLedger ledger = Ledgers.on(database, WEEKDAYS, 1);
     private final Executions executions = new Executions(new JdbcExecutionStore(database), ledger,
-            new ResultDocuments(JSON), JSON, TODAY, java.nio.file.Path.of("target/no-inbox"));
+            new ResultDocuments(JSON), JSON, TODAY);
 
     @Override
     public boolean isUseAdviceWith() {
