@@ -1,0 +1,95 @@
+package org.daycare.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What one run of the suite does: the full run, or the --quick smoke run (fewer rounds, shorter runs, fewer files
+ * and rows; every figure says so). Everything is relative to the project root, the working directory bench/run
+ * starts the driver in (the application reads config/ and routes/ from there).
+ */
+public final class Settings {
+
+    /** The pinned "today" of every application the suite starts: the spec's worked-examples date. */
+    public static final String TODAY = "2026-11-25";
+    public static final String ADMIN_TOKEN = "bench-admin-token";
+    /** High enough that no registration of a run is refused for want of spots. */
+    public static final String CAPACITY_PER_DAY = "1000000000";
+    /** The JVM flags of every application JVM (and JMH fork) of a run: the memory target's heap. */
+    public static final List<String> APP_JVM_FLAGS = List.of("-Xmx256m");
+
+    public final boolean quick;
+    public final Set<String> only;
+    public final Path root;
+    public final Path appJar;
+    public final Path out;
+    public final Path work;
+    public final Path lua;
+    public final String nonce;
+
+    // HTTP (figure 1; its application JVM is also the memory figure's)
+    public final int httpRounds;
+    public final int httpSeconds;
+    public final int httpWarmupSeconds;
+    public final List<Integer> connections = List.of(8, 32, 128);
+    // in-process workflow (figure 2, JMH)
+    public final int jmhForks;
+    public final int jmhWarmupIterations;
+    public final int jmhIterations;
+    public final int jmhIterationSeconds;
+    // file drop (figure 3)
+    public final int fileRounds;
+    public final int files;
+    // notifications (figure 4)
+    public final int notifyRounds;
+    public final int notifications;
+    public final int deployedNotifications;
+    // start-up (figure 5)
+    public final int startRounds;
+    // growth (figure 6)
+    public final int growthRounds;
+    public final int growthSeconds;
+    public final int growthRows;
+
+    public Settings(boolean quick, Set<String> only, Path root) {
+        this.quick = quick;
+        this.only = only;
+        this.root = root;
+        this.appJar = root.resolve("target/bench/app/daycare-registration.jar");
+        this.out = root.resolve("target/bench");
+        this.work = out.resolve("work");
+        this.lua = root.resolve("bench/lua/load.lua");
+        this.nonce = Long.toString(System.currentTimeMillis(), 36);
+
+        httpRounds = 3;
+        httpSeconds = quick ? 1 : 10;
+        httpWarmupSeconds = quick ? 1 : 8;
+
+        jmhForks = quick ? 1 : 2;
+        jmhWarmupIterations = quick ? 1 : 3;
+        jmhIterations = quick ? 3 : 5;
+        jmhIterationSeconds = quick ? 1 : 2;
+
+        fileRounds = 3;
+        files = quick ? 200 : 10_000;
+
+        notifyRounds = 3;
+        notifications = quick ? 200 : 3_000;
+        deployedNotifications = quick ? 200 : 2_000;
+
+        startRounds = quick ? 3 : 5;
+
+        growthRounds = 3;
+        growthSeconds = quick ? 1 : 8;
+        growthRows = quick ? 10_000 : 1_000_000;
+    }
+
+    public boolean runs(String figure) {
+        return only.isEmpty() || only.contains(figure);
+    }
+
+    public String mode() {
+        return quick ? "quick" : "full";
+    }
+}

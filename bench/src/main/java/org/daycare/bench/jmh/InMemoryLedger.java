@@ -1,0 +1,63 @@
+package org.daycare.bench.jmh;
+
+import java.time.DayOfWeek;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+import org.daycare.registration.rules.Registration;
+import org.daycare.registration.store.CapacityLedger;
+
+/**
+ * The rules floor's capacity: the {@link CapacityLedger} contract kept in memory (a counter per day, a map of
+ * confirmed children), so that Check Spots Availability and Confirm Registration run as plain method calls.
+ */
+final class InMemoryLedger implements CapacityLedger {
+
+    private final int total;
+    private final AtomicIntegerArray reserved = new AtomicIntegerArray(8);
+    private final Map<String, Confirmation> confirmed = new ConcurrentHashMap<>();
+
+    InMemoryLedger(int total) {
+        this.total = total;
+    }
+
+    @Override
+    public boolean hasFreeSpotOnEach(Set<DayOfWeek> days) {
+        for (DayOfWeek day : days) {
+            if (reserved.get(day.getValue()) >= total) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public Reservation reserve(String executionId, Set<DayOfWeek> days, Registration registration) {
+        String child = registration.child().identityKey();
+        if (confirmed.putIfAbsent(child, new Confirmation(executionId, null)) != null) {
+            return new Reservation(Reservation.Outcome.ALREADY_CONFIRMED, confirmed.get(child).executionId());
+        }
+        for (DayOfWeek day : days) {
+            reserved.incrementAndGet(day.getValue());
+        }
+        return new Reservation(Reservation.Outcome.CONFIRMED, executionId);
+    }
+
+    @Override
+    public Optional<Confirmation> confirmationFor(String childKey) {
+        return Optional.ofNullable(confirmed.get(childKey));
+    }
+
+    @Override
+    public Map<DayOfWeek, DayCapacity> capacity() {
+        Map<DayOfWeek, DayCapacity> capacity = new EnumMap<>(DayOfWeek.class);
+        for (DayOfWeek day : DayOfWeek.values()) {
+            capacity.put(day, new DayCapacity(total, reserved.get(day.getValue())));
+        }
+        return capacity;
+    }
+}
