@@ -3,6 +3,11 @@
 --   wrk ... -s bench/lua/load.lua URL -- registrations PREFIX   POST the registration mix below
 --   wrk ... -s bench/lua/load.lua URL -- echo PREFIX            POST the same documents (to the echo floor)
 --   wrk ... -s bench/lua/load.lua URL -- get                    the request given on the command line (-H ...)
+--   wrk ... -s bench/lua/load.lua URL?QUERY -- list             GET URL?QUERY&limit=N, N cycling over 45..55: H2
+--                                                               answers a query identical to the last one on a
+--                                                               connection from its last result while the table is
+--                                                               unchanged, which a listing under real traffic never
+--                                                               gets; 11 page sizes defeat that (8 statements cached)
 --
 -- The mix, by a counter per wrk thread: 8 in 10 are complete registrations of a child of their own (PREFIX, the
 -- thread and the counter in the child's first name, so no two requests of a run, or of two runs, name the same
@@ -64,6 +69,10 @@ local json_headers = { ["Content-Type"] = "application/json" }
 function request()
   if mode == "get" then
     return wrk.request()
+  end
+  if mode == "list" then
+    counter = counter + 1
+    return wrk.format("GET", wrk.path .. "&limit=" .. (45 + counter % 11))
   end
   counter = counter + 1
   return wrk.format("POST", nil, json_headers, document(counter))

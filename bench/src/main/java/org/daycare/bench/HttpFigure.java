@@ -19,9 +19,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class HttpFigure {
 
-    /** The longest wait for the application to be idle again after a run (see AppProcess#awaitIdle). */
-    static final java.time.Duration IDLE = java.time.Duration.ofSeconds(30);
-
     private HttpFigure() {
     }
 
@@ -43,7 +40,7 @@ final class HttpFigure {
             // warm-up: both paths through the JIT before anything counts
             Wrk.run(settings, echoUrl, "echo", "warm", 32, settings.httpWarmupSeconds);
             Wrk.run(settings, registrationsUrl, "registrations", "w" + settings.nonce, 32, settings.httpWarmupSeconds);
-            app.awaitIdle(IDLE);
+            app.awaitIdle(settings.idle);
             try (Proc.RssSampler rss = new Proc.RssSampler(app.pid());
                  Proc.RssSampler rssEcho = new Proc.RssSampler(app.pid())) {
                 for (int round = 1; round <= settings.httpRounds; round++) {
@@ -56,7 +53,7 @@ final class HttpFigure {
                                 echo.computeIfAbsent(connections, c -> new ArrayList<>()).add(Wrk.run(settings,
                                         echoUrl, "echo", "e", connections, settings.httpSeconds));
                                 rssEcho.pause();
-                                app.awaitIdle(IDLE);
+                                app.awaitIdle(settings.idle);
                             } else {
                                 rss.open();
                                 registrations.computeIfAbsent(connections, c -> new ArrayList<>()).add(Wrk.run(settings,
@@ -64,7 +61,7 @@ final class HttpFigure {
                                         "h" + settings.nonce + "r" + round + "c" + connections,
                                         connections, settings.httpSeconds));
                                 rss.pause();
-                                app.awaitIdle(IDLE);
+                                app.awaitIdle(settings.idle);
                             }
                         }
                     }

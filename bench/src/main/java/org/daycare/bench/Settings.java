@@ -37,7 +37,7 @@ public final class Settings {
     public final int jmhForks;
     public final int jmhWarmupIterations;
     public final int jmhIterations;
-    public final int jmhIterationSeconds;
+    public final int jmhIterationMillis;
     // file drop (figure 3)
     public final int fileRounds;
     public final int files;
@@ -51,6 +51,11 @@ public final class Settings {
     public final int growthRounds;
     public final int growthSeconds;
     public final int growthRows;
+    /**
+     * The longest wait, after a load run, for the application to be idle again (AppProcess#awaitIdle): the full
+     * run waits for any request still in flight; the quick run, a smoke check, does not wait.
+     */
+    public final java.time.Duration idle;
 
     public Settings(boolean quick, Set<String> only, Path root) {
         this.quick = quick;
@@ -69,7 +74,7 @@ public final class Settings {
         jmhForks = quick ? 1 : 2;
         jmhWarmupIterations = quick ? 1 : 3;
         jmhIterations = quick ? 3 : 5;
-        jmhIterationSeconds = quick ? 1 : 2;
+        jmhIterationMillis = quick ? 500 : 2000;
 
         fileRounds = 3;
         files = quick ? 200 : 10_000;
@@ -83,6 +88,7 @@ public final class Settings {
         growthRounds = 3;
         growthSeconds = quick ? 1 : 8;
         growthRows = quick ? 10_000 : 1_000_000;
+        idle = java.time.Duration.ofMillis(quick ? 0 : 30_000);
     }
 
     public boolean runs(String figure) {

@@ -42,9 +42,9 @@ final class WorkflowFigure {
                 .include("^(" + WorkflowBenchmark.class.getName() + "|" + RulesBenchmark.class.getName() + ")\\.")
                 .forks(settings.jmhForks)
                 .warmupIterations(settings.jmhWarmupIterations)
-                .warmupTime(TimeValue.seconds(settings.jmhIterationSeconds))
+                .warmupTime(TimeValue.milliseconds(settings.jmhIterationMillis))
                 .measurementIterations(settings.jmhIterations)
-                .measurementTime(TimeValue.seconds(settings.jmhIterationSeconds))
+                .measurementTime(TimeValue.milliseconds(settings.jmhIterationMillis))
                 .threads(1)
                 .timeUnit(TimeUnit.SECONDS)
                 .jvmArgsAppend(jvmArgs.toArray(String[]::new))
@@ -65,8 +65,8 @@ final class WorkflowFigure {
             }
         }
         ObjectNode figure = report.figure("2_workflow");
-        figure.put("jmh", String.format("JMH 1.37, %d fork(s) x %d iterations of %d s after %d warm-up, 1 thread",
-                settings.jmhForks, settings.jmhIterations, settings.jmhIterationSeconds, settings.jmhWarmupIterations));
+        figure.put("jmh", String.format("JMH 1.37, %d fork(s) x %d iterations of %d ms after %d warm-up, 1 thread",
+                settings.jmhForks, settings.jmhIterations, settings.jmhIterationMillis, settings.jmhWarmupIterations));
         figure.put("without_database", "h2-mem: daycare.db.url=jdbc:h2:mem:... (the store and ledger are JDBC only,"
                 + " so an in-memory H2 is the closest variant without a database the application allows)");
         scores.forEach((key, rounds) -> {
