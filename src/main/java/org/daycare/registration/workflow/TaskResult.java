@@ -31,8 +31,4 @@ public record TaskResult(int statusCode, Registration registration, List<String>
         return new TaskResult(REJECTED, null, List.copyOf(problems));
     }
 
-    /** For the routers' simple expressions ({@code ${body.statusCode}}). */
-    public int getStatusCode() {
-        return statusCode;
-    }
 }
