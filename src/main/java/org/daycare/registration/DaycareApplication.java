@@ -1,6 +1,12 @@
 package org.daycare.registration;
 
 import org.apache.camel.main.Main;
+import org.daycare.registration.admin.AdminRoutes;
+import org.daycare.registration.intake.EchoRoutes;
+import org.daycare.registration.intake.IntakeRoutes;
+import org.daycare.registration.intake.SubmissionErrorHandling;
+import org.daycare.registration.notify.NotificationRoutes;
+import org.daycare.registration.workflow.InterruptedExecutionsRoutes;
 
 /** Runs the daycare registration service until the JVM is stopped (Ctrl+C or SIGTERM). */
 public final class DaycareApplication {
@@ -16,11 +22,17 @@ public final class DaycareApplication {
     }
 
     /**
-     * The application as a Camel Main, not yet started (tests start it with their own overrides). Giving Main
-     * this class scans its package: the route builders and {@link DaycareConfiguration} are found there.
+     * The application as a Camel Main, not yet started (tests start it with their own overrides): the Java routes
+     * below, the YAML routes of {@code routes/} ({@code camel.main.routes-include-pattern}) and the beans of
+     * {@link DaycareConfiguration}. Both are handed over rather than found by scanning this package: Camel 4.17
+     * post-processes a scanned configuration class twice (once when the scan creates it, once more with every
+     * configuration), which ran each {@code @BindToRegistry} method twice and left a second connection pool open.
      */
     public static Main newMain() {
-        Main main = new Main(DaycareApplication.class);
+        Main main = new Main();
+        main.configure().addConfiguration(new DaycareConfiguration());
+        main.configure().addRoutesBuilder(SubmissionErrorHandling.class, IntakeRoutes.class, EchoRoutes.class,
+                AdminRoutes.class, NotificationRoutes.class, InterruptedExecutionsRoutes.class);
         main.setDefaultPropertyPlaceholderLocation(CONFIGURATION);
         return main;
     }

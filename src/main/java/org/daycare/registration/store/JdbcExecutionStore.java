@@ -150,12 +150,19 @@ public final class JdbcExecutionStore {
             parameters.add(email);
         }
         if (query.after() != null) {
-            sql.append(" AND (started_at < ? OR (started_at = ? AND execution_id < ?))");
+            // "started_at <= ?" says nothing new, but it is what lets the database start reading the index at the
+            // page instead of at the newest row (otherwise page N reads N pages)
+            sql.append(" AND started_at <= ? AND (started_at < ? OR (started_at = ? AND execution_id < ?))");
+            parameters.add(query.after().startedAt());
             parameters.add(query.after().startedAt());
             parameters.add(query.after().startedAt());
             parameters.add(query.after().executionId());
         }
-        sql.append(" ORDER BY started_at DESC, execution_id DESC FETCH FIRST ").append(query.limit()).append(" ROWS ONLY");
+        // With a status, the order starts with it (one value, so the same order): only then does H2 read the page off
+        // executions_by_status instead of sorting every execution of that status (seconds with a million stored).
+        sql.append(query.status() != null ? " ORDER BY status, started_at DESC, execution_id DESC"
+                : " ORDER BY started_at DESC, execution_id DESC");
+        sql.append(" FETCH FIRST ").append(query.limit()).append(" ROWS ONLY");
         return jdbc.read(connection -> {
             List<ExecutionRecord> page = new ArrayList<>();
             try (PreparedStatement statement = Jdbc.prepare(connection, sql.toString(), parameters.toArray());

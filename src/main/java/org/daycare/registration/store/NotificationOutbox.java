@@ -73,7 +73,7 @@ public final class NotificationOutbox {
     }
 
     /**
-     * Claims up to {@code max} due, unsent rows, oldest first: each is leased by moving its
+     * Claims up to {@code max} due, unsent rows, soonest due first: each is leased by moving its
      * {@code next_attempt_at} to now + {@code lease}, so no other drainer (this or another instance) takes it
      * again until the lease ends. Only rows whose conditional update counted 1 are returned. A row that is neither
      * marked sent nor rescheduled (the process died) becomes due again when its lease ends.
@@ -85,9 +85,11 @@ public final class NotificationOutbox {
         Instant now = clock.instant();
         OffsetDateTime leasedUntil = at(now.plus(lease));
         // max is an int, so inlining it is safe; FETCH FIRST is the standard form both databases accept.
+        // Due order, exactly the index notification_outbox_pending (sent_at, next_attempt_at): the claim reads only
+        // the rows it returns, whatever the backlog. A new row is due when it is created, so that is oldest first.
         String select = "SELECT execution_id, subject, attributes, message, attempts, next_attempt_at"
                 + " FROM notification_outbox WHERE sent_at IS NULL AND next_attempt_at <= ?"
-                + " ORDER BY created_at, execution_id FETCH FIRST " + max + " ROWS ONLY";
+                + " ORDER BY sent_at, next_attempt_at FETCH FIRST " + max + " ROWS ONLY";
         String claim = "UPDATE notification_outbox SET next_attempt_at = ?"
                 + " WHERE execution_id = ? AND sent_at IS NULL AND next_attempt_at = ?";
         try (Connection connection = dataSource.getConnection()) {

@@ -33,6 +33,22 @@ class RestartTest {
     @TempDir
     Path dataDir;
 
+    /** Each bean is made once: a configuration processed twice used to open a second pool and never close it. */
+    @Test
+    void theApplicationOpensOneConnectionPoolAndClosesItWhenStopped() {
+        long before = poolHousekeepers();
+        try (RunningApplication app = RunningApplication.start(dataDir)) {
+            assertThat(poolHousekeepers()).isEqualTo(before + 1);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> poolHousekeepers() == before);
+    }
+
+    private static long poolHousekeepers() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().equals("daycare-db:housekeeper"))
+                .count();
+    }
+
     @Test
     void executionsHistoryAndCapacityAreThereAfterARestart() throws Exception {
         String confirmedId;
