@@ -21,6 +21,13 @@ public interface CapacityLedger {
     Reservation reserve(String executionId, Set<DayOfWeek> days, Registration confirmed);
 
     /**
+     * The same within a transaction that goes on after it: the spots are held once that transaction commits,
+     * and not at all if it rolls back. When the answer is not CONFIRMED the reservation changed nothing, and the
+     * transaction goes on as it was.
+     */
+    Reservation reserve(StoreTransaction transaction, String executionId, Set<DayOfWeek> days, Registration confirmed);
+
+    /**
      * The child's confirmed registration, if any: the execution that holds it and its output document.
      *
      * @param childIdentity {@code Registration.Child#identityKey}
@@ -40,7 +47,7 @@ public interface CapacityLedger {
     }
 
     /** What a reservation did: CONFIRMED, or nothing because a day was full or the child already holds one. */
-    record Reservation(Outcome outcome, String confirmedExecutionId) {
+    record Reservation(Outcome outcome) {
         public enum Outcome { CONFIRMED, NO_SPOTS, ALREADY_CONFIRMED }
     }
 }

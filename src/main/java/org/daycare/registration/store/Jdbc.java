@@ -41,6 +41,11 @@ final class Jdbc {
         }
     }
 
+    /** A transaction that several calls join, committed by its owner (see {@link StoreTransaction}). */
+    StoreTransaction newTransaction() {
+        return StoreTransaction.open(dataSource);
+    }
+
     <T> T read(Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             return work.in(connection);

@@ -80,11 +80,12 @@ public final class JdbcCapacityLedger implements CapacityLedger {
     }
 
     @Override
-    public Reservation reserve(String executionId, Set<DayOfWeek> days, Registration confirmed) {
+    public Reservation reserve(StoreTransaction transaction, String executionId, Set<DayOfWeek> days,
+            Registration confirmed) {
         String childKey = digest(confirmed.child().identityKey());
         String output = toJson(confirmed);
         try {
-            return jdbc.inTransaction(connection -> {
+            return transaction.attempt(connection -> {
                 for (DayOfWeek day : new TreeSet<>(days)) {
                     int taken = Jdbc.update(connection, "UPDATE day_capacity SET reserved_spots = reserved_spots + 1"
                             + " WHERE day_of_week = ? AND reserved_spots < total_spots", day.name());
@@ -96,18 +97,27 @@ public final class JdbcCapacityLedger implements CapacityLedger {
                         + " (execution_id, child_key, days_of_week, output_document, confirmed_at) VALUES (?, ?, ?, ?, ?)",
                         executionId, childKey, days.stream().map(DayOfWeek::name).sorted().collect(Collectors.joining(",")),
                         output, clock.instant());
-                return new Reservation(Reservation.Outcome.CONFIRMED, executionId);
+                return new Reservation(Reservation.Outcome.CONFIRMED);
             });
         } catch (DayFull full) {
-            return new Reservation(Reservation.Outcome.NO_SPOTS, null);
-        } catch (StoreException e) {
-            if (Jdbc.isConstraintViolation(e.sqlCause())) {
-                Optional<Confirmation> holder = confirmationFor(confirmed.child().identityKey());
-                if (holder.isPresent()) {
-                    return new Reservation(Reservation.Outcome.ALREADY_CONFIRMED, holder.get().executionId());
-                }
+            return new Reservation(Reservation.Outcome.NO_SPOTS);
+        } catch (SQLException e) {
+            // the only key a new row can collide on is the child's (execution ids are random UUIDs)
+            if (Jdbc.isConstraintViolation(e)) {
+                return new Reservation(Reservation.Outcome.ALREADY_CONFIRMED);
             }
-            throw e;
+            throw StoreException.of(e);
+        }
+    }
+
+    @Override
+    public Reservation reserve(String executionId, Set<DayOfWeek> days, Registration confirmed) {
+        try (StoreTransaction transaction = jdbc.newTransaction()) {
+            Reservation reservation = reserve(transaction, executionId, days, confirmed);
+            if (reservation.outcome() == Reservation.Outcome.CONFIRMED) {
+                transaction.commit();
+            }
+            return reservation;
         }
     }
 

@@ -12,9 +12,11 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Executions, their history and their outcome notifications. An execution is written when it starts (RUNNING)
- * and once more when it ends: status, result, every state event and the outbox row in one transaction, so an
- * outcome is never recorded without its notification, nor a notification sent for an outcome that was not.
+ * Executions, their history and their outcome notifications. An execution is written once, when it ends: its
+ * row with status and result, every state event and the outbox row, in the transaction that also holds its
+ * reservation (see {@link #record}), so an outcome is never recorded without its notification or its spots, nor a
+ * notification sent for an outcome that was not. Rows still RUNNING come only from databases written by earlier
+ * versions, which recorded an execution when it started; {@link #runningSince} and {@link #finish} close them.
  */
 public final class JdbcExecutionStore {
 
@@ -41,13 +43,46 @@ public final class JdbcExecutionStore {
     public record Notification(String subject, String attributesJson, String message) {
     }
 
-    /** Thrown by {@link #start} when another execution already holds the idempotency key. */
+    /** Thrown by {@link #record} and {@link #start} when another execution already holds the idempotency key. */
     public static final class IdempotencyKeyTaken extends RuntimeException {
         public IdempotencyKeyTaken() {
             super(null, null, false, false);
         }
     }
 
+    /** The transaction an execution runs in (see {@link StoreTransaction}). */
+    public StoreTransaction newTransaction() {
+        return jdbc.newTransaction();
+    }
+
+    /**
+     * Writes an ended execution within its transaction: its row, its history and its outcome notification.
+     *
+     * @throws IdempotencyKeyTaken when another execution with the same idempotency key was recorded first (this
+     *         one is then to be rolled back and answered as that one was)
+     */
+    public void record(StoreTransaction transaction, NewExecution execution, Completion completion) {
+        try {
+            transaction.attempt(connection -> {
+                Jdbc.update(connection, "INSERT INTO executions (execution_id, status, source, input_document,"
+                        + " result_document, error, cause, idempotency_key, child_last_name, mother_email, father_email,"
+                        + " started_at, stopped_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        execution.executionId(), completion.status(), execution.source(), execution.inputDocument(),
+                        completion.resultDocument(), completion.error(), completion.cause(), execution.idempotencyKey(),
+                        execution.childLastName(), execution.motherEmail(), execution.fatherEmail(),
+                        execution.startedAt(), completion.stoppedAt());
+                insertEventsAndNotification(connection, completion);
+                return null;
+            });
+        } catch (SQLException e) {
+            if (execution.idempotencyKey() != null && Jdbc.isConstraintViolation(e)) {
+                throw new IdempotencyKeyTaken();
+            }
+            throw StoreException.of(e);
+        }
+    }
+
+    /** Records a RUNNING execution (as earlier versions did at every start); see {@link #runningSince}. */
     public void start(NewExecution execution) {
         try {
             jdbc.inTransaction(connection -> Jdbc.update(connection, "INSERT INTO executions (execution_id, status, source,"
@@ -74,14 +109,18 @@ public final class JdbcExecutionStore {
             if (updated == 0) {
                 return false;
             }
-            insertEvents(connection, completion.executionId(), completion.events());
-            Notification notification = completion.notification();
-            Jdbc.update(connection, "INSERT INTO notification_outbox (execution_id, subject, attributes, message,"
-                    + " created_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
-                    completion.executionId(), notification.subject(), notification.attributesJson(),
-                    notification.message(), completion.stoppedAt(), completion.stoppedAt());
+            insertEventsAndNotification(connection, completion);
             return true;
         });
+    }
+
+    private static void insertEventsAndNotification(Connection connection, Completion completion) throws SQLException {
+        insertEvents(connection, completion.executionId(), completion.events());
+        Notification notification = completion.notification();
+        Jdbc.update(connection, "INSERT INTO notification_outbox (execution_id, subject, attributes, message,"
+                + " created_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
+                completion.executionId(), notification.subject(), notification.attributesJson(),
+                notification.message(), completion.stoppedAt(), completion.stoppedAt());
     }
 
     private static void insertEvents(Connection connection, String executionId, List<ExecutionEvent> events)
@@ -101,7 +140,7 @@ public final class JdbcExecutionStore {
         }
     }
 
-    /** Forgets a RUNNING execution that turned out to be a duplicate of a confirmed one (it recorded nothing else). */
+    /** Forgets a RUNNING execution (it recorded nothing else). */
     public void discard(String executionId) {
         jdbc.inTransaction(connection -> Jdbc.update(connection,
                 "DELETE FROM executions WHERE execution_id = ? AND status = ?", executionId, RUNNING));

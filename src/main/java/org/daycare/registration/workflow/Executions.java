@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.daycare.registration.notify.OutcomeNotification;
 import org.daycare.registration.rules.Registration;
 import org.daycare.registration.store.CapacityLedger;
@@ -26,8 +27,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The life of an execution around the four tasks: what happens before one starts (a repeated submission is
- * answered from the store), its start, the states it enters and leaves, and its end, recorded with its outcome
- * notification in one transaction. The routes call these methods; the tasks themselves stay pure rules.
+ * answered from the store), its start, the states it enters and leaves, and its end. An execution is one
+ * database transaction: its reservation (Confirm Registration), its record, its history and its outcome
+ * notification commit together when it ends, so that it costs one commit, and an execution interrupted by a crash
+ * leaves nothing behind (its client had no answer; its dropped file is still in the inbox). The routes call these
+ * methods; the tasks themselves stay pure rules.
  */
 public final class Executions {
 
@@ -73,36 +77,33 @@ public final class Executions {
 
     /**
      * Answers a repeated submission from the store, or starts a new execution: the body becomes the stored
-     * {@link ResultDocument}, or stays the document with the RUNNING execution on the exchange.
+     * {@link ResultDocument}, or stays the document with the new execution on the exchange. Whatever way the
+     * exchange ends, an execution transaction still open then is rolled back.
      */
     public void begin(Exchange exchange) throws JsonProcessingException {
         JsonNode document = exchange.getMessage().getBody(JsonNode.class);
         String idempotencyKey = exchange.getProperty(IDEMPOTENCY_KEY, String.class);
         ResultDocument previous = previousAnswer(document, idempotencyKey);
-        if (previous == null) {
-            try {
-                start(exchange);
-                return;
-            } catch (JdbcExecutionStore.IdempotencyKeyTaken concurrentTwin) {
-                previous = previousAnswer(document, idempotencyKey);
-            }
+        if (previous != null) {
+            exchange.getMessage().setBody(previous);
+            return;
         }
-        exchange.getMessage().setBody(previous);
-    }
-
-    private void start(Exchange exchange) throws JsonProcessingException {
-        JsonNode document = exchange.getMessage().getBody(JsonNode.class);
-        RunningExecution execution = new RunningExecution(UUID.randomUUID().toString(), clock);
         JsonNode child = document.path("registration_info").path("child");
         JsonNode parents = document.path("registration_info").path("parents");
-        store.start(new NewExecution(execution.executionId(),
+        RunningExecution execution = new RunningExecution(new NewExecution(UUID.randomUUID().toString(),
                 truncate(exchange.getProperty(SOURCE, "unknown", String.class), 300),
                 objectMapper.writeValueAsString(document),
-                exchange.getProperty(IDEMPOTENCY_KEY, String.class),
+                idempotencyKey,
                 searchKey(child.path("lastName"), 100),
                 searchKey(parents.path("mother").path("email"), 254),
                 searchKey(parents.path("father").path("email"), 254),
-                execution.startedAt()));
+                clock.instant()), clock, store::newTransaction);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                execution.abandon();
+            }
+        });
         exchange.setProperty(EXECUTION, execution);
         exchange.setProperty(RegistrationStates.EXECUTION_ID, execution.executionId());
     }
@@ -115,12 +116,12 @@ public final class Executions {
         execution.exited(state, statusCode);
     }
 
-    public ExecutionResult succeeded(RunningExecution execution, TaskResult last) throws JsonProcessingException {
+    public ResultDocument succeeded(RunningExecution execution, TaskResult last) throws JsonProcessingException {
         execution.entered(SUCCEEDED_STATE);
         return end(execution, ExecutionResult.succeeded(execution.executionId(), last.registration()));
     }
 
-    public ExecutionResult failed(RunningExecution execution, WorkflowError error, TaskResult last)
+    public ResultDocument failed(RunningExecution execution, WorkflowError error, TaskResult last)
             throws JsonProcessingException {
         execution.entered(error.endState());
         return end(execution, ExecutionResult.failed(execution.executionId(), error, last.problems()));
@@ -128,10 +129,10 @@ public final class Executions {
 
     /**
      * The same child was confirmed by a concurrent execution while this one ran: this one is forgotten (it
-     * reserved nothing) and answered with that confirmation, as a later duplicate would be.
+     * reserved nothing and recorded nothing) and answered with that confirmation, as a later duplicate would be.
      */
     public ResultDocument alreadyConfirmed(RunningExecution execution, TaskResult last) {
-        store.discard(execution.executionId());
+        execution.abandon();
         LOG.info("Execution {} discarded: the child's registration was confirmed concurrently", execution.executionId());
         return capacityLedger.confirmationFor(last.registration().child().identityKey())
                 .map(this::confirmationAnswer)
@@ -139,17 +140,19 @@ public final class Executions {
     }
 
     /** An execution that broke on a defect of ours still ends, FAILED with InternalError, and is notified. */
-    public ExecutionResult failedOnDefect(@ExchangeProperty(EXECUTION) RunningExecution execution) throws JsonProcessingException {
+    public ResultDocument failedOnDefect(@ExchangeProperty(EXECUTION) RunningExecution execution) throws JsonProcessingException {
         if (execution == null) {
             return ExecutionResult.failed(null, WorkflowError.InternalError, List.of());
         }
+        // whatever it wrote before the defect goes (a reservation included); the failure is recorded on its own
+        execution.abandon();
         execution.entered(WorkflowError.InternalError.endState());
         return end(execution, ExecutionResult.failed(execution.executionId(), WorkflowError.InternalError, List.of()));
     }
 
     /**
-     * Ends executions that have been RUNNING for longer than any execution takes: the process running them was
-     * stopped or killed. One whose registration was already confirmed is completed as SUCCEEDED (its spots are
+     * Ends executions left RUNNING by a stop or a kill of an earlier version, which recorded each execution when
+     * it started (this one writes an execution only when it ends, so it leaves none). One whose registration was already confirmed is completed as SUCCEEDED (its spots are
      * held). One that came from a dropped file is discarded: it answered nobody and reserved nothing, and its file,
      * which only leaves the inbox once answered, is run again (or already was, by the time this sweep sees it), so
      * each file keeps exactly one execution. Any other is
@@ -158,7 +161,8 @@ public final class Executions {
     public int closeInterrupted(long staleAfterSeconds) throws JsonProcessingException {
         int closed = 0;
         for (ExecutionRecord stale : store.runningSince(clock.instant().minus(Duration.ofSeconds(staleAfterSeconds)))) {
-            RunningExecution execution = new RunningExecution(stale.executionId(), clock);
+            RunningExecution execution = new RunningExecution(new NewExecution(stale.executionId(), stale.source(),
+                    stale.inputDocument(), null, null, null, null, stale.startedAt()), clock, store::newTransaction);
             JsonNode document = objectMapper.readTree(stale.inputDocument());
             Optional<CapacityLedger.Confirmation> confirmation = childKeyOf(document)
                     .flatMap(capacityLedger::confirmationFor)
@@ -179,7 +183,7 @@ public final class Executions {
                 execution.entered(WorkflowError.ExecutionInterrupted.endState());
                 result = ExecutionResult.failed(stale.executionId(), WorkflowError.ExecutionInterrupted, List.of());
             }
-            end(execution, result);
+            closeStale(execution, result);
             closed++;
         }
         if (closed > 0) {
@@ -188,22 +192,47 @@ public final class Executions {
         return closed;
     }
 
-    private ExecutionResult end(RunningExecution execution, ExecutionResult result) throws JsonProcessingException {
+    /**
+     * Records the execution's end and commits its transaction. If a concurrent twin with the same Idempotency-Key
+     * was recorded first, this one is rolled back (its reservation too) and answered as the twin was.
+     */
+    private ResultDocument end(RunningExecution execution, ExecutionResult result) throws JsonProcessingException {
+        NewExecution started = execution.started();
+        try {
+            store.record(execution.transaction(), started, completionOf(execution, result));
+            execution.commit();
+        } catch (JdbcExecutionStore.IdempotencyKeyTaken twin) {
+            execution.abandon();
+            LOG.info("Execution {} discarded: another with its Idempotency-Key was recorded first", execution.executionId());
+            Optional<ExecutionRecord> first = store.findByIdempotencyKey(started.idempotencyKey());
+            if (first.isEmpty()) {
+                throw new IllegalStateException("the execution holding an Idempotency-Key vanished");
+            }
+            return answerOf(first.get());
+        } finally {
+            execution.abandon();
+        }
+        LOG.info("Execution {} ended: {}{}", execution.executionId(), result.status(),
+                result.error() == null ? "" : " " + result.error());
+        return result;
+    }
+
+    private void closeStale(RunningExecution execution, ExecutionResult result) throws JsonProcessingException {
+        if (store.finish(completionOf(execution, result))) {
+            LOG.info("Execution {} closed: {}{}", execution.executionId(), result.status(),
+                    result.error() == null ? "" : " " + result.error());
+        }
+    }
+
+    private Completion completionOf(RunningExecution execution, ExecutionResult result) throws JsonProcessingException {
         String resultDocument = resultDocuments.toJsonText(result);
         OutcomeNotification notification = OutcomeNotification.of(result, resultDocument);
-        boolean recorded = store.finish(new Completion(execution.executionId(), result.status().name(),
+        return new Completion(execution.executionId(), result.status().name(),
                 result.error() == null ? null : result.error().name(), result.cause(), resultDocument,
                 execution.events(),
                 new JdbcExecutionStore.Notification(notification.subject(),
                         objectMapper.writeValueAsString(notification.attributes()), resultDocument),
-                clock.instant()));
-        LOG.info("Execution {} ended: {}{}", execution.executionId(), result.status(),
-                result.error() == null ? "" : " " + result.error());
-        if (!recorded) {
-            LOG.warn("Execution {} had already been closed as interrupted; its late end was not recorded",
-                    execution.executionId());
-        }
-        return result;
+                clock.instant());
     }
 
     private ResultDocument answerOf(ExecutionRecord first) throws JsonProcessingException {

@@ -66,17 +66,21 @@ public final class RegistrationStates {
     /**
      * Confirm Registration: prices the registration, then reserves its spots atomically. A registration that
      * passed the availability check but lost the last spot to a concurrent one gets 400 (and so NoSpots); one
-     * for a child whose identical registration was confirmed concurrently gets 409.
-     * Pricing comes first so that nothing after the reservation can fail and leave a spot held.
+     * for a child whose identical registration was confirmed concurrently gets 409. The reservation is part of
+     * the execution's transaction: the spots are held once the execution is recorded, and never by one that
+     * breaks before.
      */
-    public TaskResult confirmRegistration(@Body TaskResult previous, @ExchangeProperty(EXECUTION_ID) String executionId) {
+    public TaskResult confirmRegistration(@Body TaskResult previous,
+            @ExchangeProperty(Executions.EXECUTION) RunningExecution execution) {
         Registration registration = previous.registration();
         int age = registration.child().age();
         int monthlyFee = feeSchedule.monthlyFee(age).orElseThrow(
                 () -> new IllegalStateException("no fee configured for age " + age));
         String startDate = feeSchedule.startDate(LocalDate.now(clock)).toString();
         Registration confirmed = registration.withFeesAndStartDate(monthlyFee, startDate);
-        return switch (capacityLedger.reserve(executionId, daysOf(registration), confirmed).outcome()) {
+        // in the execution's transaction: the spots are held once the execution is recorded, with it
+        return switch (capacityLedger.reserve(execution.transaction(), execution.executionId(), daysOf(registration),
+                confirmed).outcome()) {
             case CONFIRMED -> TaskResult.ok(confirmed);
             case NO_SPOTS -> TaskResult.rejected(registration);
             case ALREADY_CONFIRMED -> TaskResult.alreadyConfirmed(registration);

@@ -1,35 +1,43 @@
 package org.daycare.registration.workflow;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.daycare.registration.store.ExecutionEvent;
+import org.daycare.registration.store.JdbcExecutionStore.NewExecution;
+import org.daycare.registration.store.StoreTransaction;
 
 /**
- * An execution in flight (the exchange property {@code execution}): its id, and the states it entered and left
- * so far, kept in memory and written with the outcome in one transaction.
+ * An execution in flight (the exchange property {@code execution}): its id, the states it entered and left so
+ * far, and the one database transaction its reservation and its record share, opened when first needed and
+ * committed when the execution ends. Nothing of it is in the database before that commit.
  */
 public final class RunningExecution {
 
-    private final String executionId;
-    private final Instant startedAt;
+    private final NewExecution started;
     private final Clock clock;
+    private final Supplier<StoreTransaction> transactions;
     private final List<ExecutionEvent> events = new ArrayList<>();
+    private StoreTransaction transaction;
 
-    RunningExecution(String executionId, Clock clock) {
-        this.executionId = executionId;
+    /**
+     * @param started what the execution's record starts with (id, source, input, search keys, start time)
+     * @param transactions opens the execution's transaction, when the execution first needs it
+     */
+    public RunningExecution(NewExecution started, Clock clock, Supplier<StoreTransaction> transactions) {
+        this.started = started;
         this.clock = clock;
-        this.startedAt = clock.instant();
+        this.transactions = transactions;
     }
 
     public String executionId() {
-        return executionId;
+        return started.executionId();
     }
 
-    Instant startedAt() {
-        return startedAt;
+    NewExecution started() {
+        return started;
     }
 
     void entered(String state) {
@@ -42,5 +50,24 @@ public final class RunningExecution {
 
     List<ExecutionEvent> events() {
         return List.copyOf(events);
+    }
+
+    /** The execution's transaction, opened on first use (again after {@link #abandon}). */
+    StoreTransaction transaction() {
+        if (transaction == null || !transaction.isOpen()) {
+            transaction = transactions.get();
+        }
+        return transaction;
+    }
+
+    void commit() {
+        transaction().commit();
+    }
+
+    /** Rolls back whatever the execution wrote and has not committed; nothing if it has none open. */
+    void abandon() {
+        if (transaction != null) {
+            transaction.close();
+        }
     }
 }

@@ -3,7 +3,14 @@ package org.daycare.registration.workflow;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -80,6 +87,33 @@ class IdempotentSubmissionTest {
     }
 
     @Test
+    void concurrentSubmissionsWithOneKeyAreAnsweredAsOneExecution() throws Exception {
+        // different children, so that each would reserve: only the execution recorded first keeps its spot
+        int reservedBefore = reservedOnMonday();
+        int executionsBefore = executionsNamed("Diallo");
+        List<String> registrations = IntStream.range(0, 8).mapToObj(i -> Registrations.successCaseForAnotherChild()).toList();
+
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<HttpResponse<String>>> sent = new ArrayList<>();
+            for (String registration : registrations) {
+                sent.add(pool.submit(() -> postWithKey(registration, "key-raced")));
+            }
+            for (Future<HttpResponse<String>> answer : sent) {
+                answers.add(answer.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(201);
+        assertThat(answers).extracting(answer -> JSON.readTree(answer.body())).containsOnly(JSON.readTree(answers.get(0).body()));
+        assertThat(reservedOnMonday()).isEqualTo(reservedBefore + 1);
+        assertThat(executionsNamed("Diallo")).isEqualTo(executionsBefore + 1);
+    }
+
+    @Test
     void anIdempotencyKeyLongerThanTheStoreHoldsIsTheClientsError() {
         HttpResponse<String> response = postWithKey(Registrations.successCaseForAnotherChild(), "k".repeat(201));
 
@@ -95,6 +129,11 @@ class IdempotentSubmissionTest {
 
     private static int reservedOnMonday() throws Exception {
         return JSON.readTree(app.admin("/capacity").body()).get("days").get(0).get("reserved").asInt();
+    }
+
+    private static int executionsNamed(String childLastName) throws Exception {
+        return JSON.readTree(app.admin("/executions?childLastName=" + childLastName + "&limit=200").body())
+                .get("executions").size();
     }
 
     private static int executionsOfChild(String registration) throws Exception {

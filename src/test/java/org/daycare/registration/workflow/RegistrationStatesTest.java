@@ -11,9 +11,12 @@ import static org.daycare.registration.rules.SpecExamples.json;
 import static org.daycare.registration.rules.SpecExamples.registrationDocumentBornOn;
 
 import java.time.DayOfWeek;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+
+import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -24,6 +27,8 @@ import org.daycare.registration.rules.InformationCheck;
 import org.daycare.registration.rules.Registration;
 import org.daycare.registration.store.CapacityLedger;
 import org.daycare.registration.store.CapacityLedger.DayCapacity;
+import org.daycare.registration.store.JdbcExecutionStore.NewExecution;
+import org.daycare.registration.store.StoreTransaction;
 import org.daycare.registration.support.Ledgers;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -38,7 +43,8 @@ class RegistrationStatesTest {
     private static final String FAILURE_CASE = "2016-07-01";
     private static final String FEES = "2:800,3:750,4:700,5:650";
 
-    private final CapacityLedger ledger = Ledgers.onH2(WEEKDAYS.days(), 20);
+    private final DataSource database = Ledgers.freshH2();
+    private final CapacityLedger ledger = Ledgers.on(database, WEEKDAYS.days(), 20);
     private final RegistrationStates states = statesWith(ledger, FeeSchedule.parse(FEES, 14));
 
     private static RegistrationStates statesWith(CapacityLedger ledger, FeeSchedule fees) {
@@ -133,7 +139,7 @@ class RegistrationStatesTest {
     void confirmSetsFeesAndStartDate(String dateOfBirth, int age, int fees) {
         TaskResult available = states.checkSpotsAvailability(agedRegistration(dateOfBirth));
 
-        TaskResult result = states.confirmRegistration(available, "exec-1");
+        TaskResult result = confirm(states, database, available, "exec-1");
 
         assertThat(result.statusCode()).isEqualTo(TaskResult.OK);
         assertThat(result.registration()).isEqualTo(available.registration().withFeesAndStartDate(fees, "2026-12-09"));
@@ -148,7 +154,7 @@ class RegistrationStatesTest {
     void confirmHoldsSpots() {
         TaskResult available = states.checkSpotsAvailability(agedRegistration(SUCCESS_CASE, "Monday", "Wednesday"));
 
-        states.confirmRegistration(available, "exec-1");
+        confirm(states, database, available, "exec-1");
 
         assertThat(ledger.capacity()).containsExactly(
                 Map.entry(MONDAY, new DayCapacity(20, 1)),
@@ -161,15 +167,16 @@ class RegistrationStatesTest {
     @Test
     @DisplayName("Confirm Registration: 400 and no spot held when the last spot went between the check and the confirm")
     void confirmLosesLastSpot() {
-        CapacityLedger oneSpot = Ledgers.onH2(WEEKDAYS.days(), 1);
+        DataSource oneSpotDatabase = Ledgers.freshH2();
+        CapacityLedger oneSpot = Ledgers.on(oneSpotDatabase, WEEKDAYS.days(), 1);
         RegistrationStates tight = statesWith(oneSpot, FeeSchedule.parse(FEES, 14));
         TaskResult weekdays = tight.checkSpotsAvailability(agedRegistration(SUCCESS_CASE));
         TaskResult fridays = tight.checkSpotsAvailability(agedRegistration("2023-11-25", "Friday"));
         assertThat(weekdays.statusCode()).isEqualTo(TaskResult.OK);
         assertThat(fridays.statusCode()).isEqualTo(TaskResult.OK);
 
-        TaskResult fridayWinner = tight.confirmRegistration(fridays, "exec-fridays");
-        TaskResult loser = tight.confirmRegistration(weekdays, "exec-weekdays");
+        TaskResult fridayWinner = confirm(tight, oneSpotDatabase, fridays, "exec-fridays");
+        TaskResult loser = confirm(tight, oneSpotDatabase, weekdays, "exec-weekdays");
 
         assertThat(fridayWinner.statusCode()).isEqualTo(TaskResult.OK);
         assertThat(loser.statusCode()).isEqualTo(TaskResult.REJECTED);
@@ -187,12 +194,22 @@ class RegistrationStatesTest {
         TaskResult available = noFeeForFive.checkSpotsAvailability(agedRegistration(SUCCESS_CASE));
 
         assertThatIllegalStateException()
-                .isThrownBy(() -> noFeeForFive.confirmRegistration(available, "exec-1"))
+                .isThrownBy(() -> confirm(noFeeForFive, database, available, "exec-1"))
                 .withMessage("no fee configured for age 5");
         assertThat(ledger.capacity().values()).extracting(DayCapacity::reserved).containsOnly(0);
     }
 
     // ---------------------------------------------------------------------------------------------------------
+
+    /** Confirm Registration in an execution of its own, committed as the execution's end would commit it. */
+    private static TaskResult confirm(RegistrationStates states, DataSource database, TaskResult available,
+            String executionId) {
+        RunningExecution execution = new RunningExecution(new NewExecution(executionId, "test", "{}", null, null, null,
+                null, Instant.EPOCH), TODAY_CLOCK, () -> StoreTransaction.open(database));
+        TaskResult result = states.confirmRegistration(available, execution);
+        execution.commit();
+        return result;
+    }
 
     /** The spec's document born on the given day (and asking for the given days, if any), through the first two states. */
     private TaskResult agedRegistration(String dateOfBirth, String... daysOfWeek) {

@@ -22,6 +22,7 @@ import org.daycare.registration.rules.InformationCheck;
 import org.daycare.registration.rules.OpeningDays;
 import com.zaxxer.hikari.HikariDataSource;
 import org.daycare.registration.store.CapacityLedger;
+import org.daycare.registration.store.ExecutionQuery;
 import org.daycare.registration.store.JdbcExecutionStore;
 import org.daycare.registration.support.Ledgers;
 import org.daycare.registration.support.Registrations;
@@ -181,5 +182,24 @@ class WorkflowRoutingTest extends CamelTestSupport {
         assertThat(exchange.getException())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("Check Age Range answered statusCode 503");
+    }
+
+    @Test
+    void anExecutionThatBreaksAfterItsReservationHoldsNoSpotAndLeavesNoRecord() throws Exception {
+        // one transaction per execution: the reservation is only kept if the execution's end commits it
+        loadWorkflowRoutes();
+        AdviceWith.adviceWith(context, "registration-succeeded", route -> route.weaveAddFirst()
+                .throwException(new IllegalStateException("a defect after the reservation")));
+        context.start();
+        reached("confirm-registration").expectedMessageCount(1);
+
+        Exchange exchange = run(Registrations.SUCCESS_CASE);
+
+        MockEndpoint.assertIsSatisfied(context);
+        assertThat(exchange.getException()).hasMessage("a defect after the reservation");
+        assertThat(ledger.capacity().values()).extracting(CapacityLedger.DayCapacity::reserved).containsOnly(0);
+        assertThat(new JdbcExecutionStore(database).list(new ExecutionQuery(null, null, null, 10, null))).isEmpty();
+        // and the connection went back to the pool with the exchange
+        assertThat(database.getHikariPoolMXBean().getActiveConnections()).isZero();
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import org.daycare.registration.rules.Registration;
 import org.daycare.registration.store.CapacityLedger;
+import org.daycare.registration.store.StoreTransaction;
 
 /**
  * The rules floor's capacity: the {@link CapacityLedger} contract kept in memory (a counter per day, a map of
@@ -39,12 +40,19 @@ final class InMemoryLedger implements CapacityLedger {
     public Reservation reserve(String executionId, Set<DayOfWeek> days, Registration registration) {
         String child = registration.child().identityKey();
         if (confirmed.putIfAbsent(child, new Confirmation(executionId, null)) != null) {
-            return new Reservation(Reservation.Outcome.ALREADY_CONFIRMED, confirmed.get(child).executionId());
+            return new Reservation(Reservation.Outcome.ALREADY_CONFIRMED);
         }
         for (DayOfWeek day : days) {
             reserved.incrementAndGet(day.getValue());
         }
-        return new Reservation(Reservation.Outcome.CONFIRMED, executionId);
+        return new Reservation(Reservation.Outcome.CONFIRMED);
+    }
+
+    /** No transaction in memory: the spots are held at once. */
+    @Override
+    public Reservation reserve(StoreTransaction transaction, String executionId, Set<DayOfWeek> days,
+            Registration registration) {
+        return reserve(executionId, days, registration);
     }
 
     @Override

@@ -20,7 +20,9 @@ import org.daycare.registration.rules.AgeRange;
 import org.daycare.registration.rules.FeeSchedule;
 import org.daycare.registration.rules.InformationCheck;
 import org.daycare.registration.rules.OpeningDays;
+import org.daycare.registration.store.JdbcExecutionStore.NewExecution;
 import org.daycare.registration.workflow.RegistrationStates;
+import org.daycare.registration.workflow.RunningExecution;
 import org.daycare.registration.workflow.TaskResult;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Scope;
@@ -39,6 +41,7 @@ public class RulesBenchmark {
 
     private RegistrationDocumentReader reader;
     private RegistrationStates states;
+    private Clock clock;
     private final AtomicLong counter = new AtomicLong();
     private String prefix;
 
@@ -55,7 +58,7 @@ public class RulesBenchmark {
         // as DaycareConfiguration#clock builds it with daycare.clock.today pinned
         Clock system = Clock.system(ZoneOffset.UTC);
         LocalDate pinned = LocalDate.parse(Settings.TODAY);
-        Clock clock = Clock.offset(system, Duration.between(LocalDate.now(system).atStartOfDay(ZoneOffset.UTC),
+        clock = Clock.offset(system, Duration.between(LocalDate.now(system).atStartOfDay(ZoneOffset.UTC),
                 pinned.atStartOfDay(ZoneOffset.UTC)));
         OpeningDays openingDays = OpeningDays.parse("Monday,Tuesday,Wednesday,Thursday,Friday");
         AgeRange ageRange = new AgeRange(2, 5);
@@ -82,7 +85,10 @@ public class RulesBenchmark {
         if (result.statusCode() != TaskResult.OK) {
             throw new IllegalStateException("no spots in the floor's ledger");
         }
-        return expect(states.confirmRegistration(result, "exec-" + n), n, Documents.Kind.SUCCESS);
+        // an execution with no database behind it: the floor's ledger keeps everything in memory
+        RunningExecution execution = new RunningExecution(new NewExecution("exec-" + n, "bench", "{}", null, null,
+                null, null, clock.instant()), clock, () -> null);
+        return expect(states.confirmRegistration(result, execution), n, Documents.Kind.SUCCESS);
     }
 
     private static TaskResult expect(TaskResult result, long n, Documents.Kind kind) {
