@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  *   <li><b>drainer, back to back</b> (in this JVM): the application's own {@link OutboxDrainer},
  *       {@link NotificationOutbox} and SNS publisher on an H2 file database seeded with N due rows, its
  *       {@code drain()} called again as soon as it returns until none is pending. "Batch" is the publisher as
- *       shipped (claims of 10, PublishBatch); "single" wraps the same publisher so that it is handed one
+ *       shipped (claims of 50, PublishBatch calls of 10); "single" wraps the same publisher so that it is handed one
  *       notification at a time, which makes it use Publish.</li>
  *   <li><b>floor</b>: the same messages sent with the same SnsClient, with no database: N Publish calls, and N/10
  *       PublishBatch calls of 10.</li>

@@ -75,11 +75,12 @@ public class IntakeRoutes extends RouteBuilder {
         // A drop is never deleted: once answered it is moved to the archive or the failed folder under a timestamped
         // name. One that could not be answered (the database unreachable) is rolled back: it stays and is retried.
         // readLockMinLength=0: an empty file is answered (malformed) instead of waited on forever. Names holding a
-        // backslash are left alone: the file component reads one as a path separator.
+        // backslash are left alone: the file component reads one as a path separator. greedy: after a poll that found
+        // files the next one starts at once, so a backlog drains back to back (the poll delay is for an idle inbox).
         from("file:{{daycare.inbox}}?include=RAW((?s).*\\.json)&exclude=RAW(.*\\\\.*)"
                 + "&readLock=changed&readLockMinAge={{daycare.inbox.min-age:1s}}&readLockMinLength=0"
                 + "&readLockCheckInterval={{daycare.inbox.check-interval:250}}&delay={{daycare.inbox.poll-delay:500}}"
-                + "&maxMessagesPerPoll={{daycare.inbox.max-per-poll:500}}"
+                + "&maxMessagesPerPoll={{daycare.inbox.max-per-poll:500}}&greedy=true"
                 + "&move=${exchangeProperty." + DROP_TARGET + "}")
                 .routeId("file-drop-intake")
                 .routeConfigurationId(SubmissionErrorHandling.FILE_INTAKE)

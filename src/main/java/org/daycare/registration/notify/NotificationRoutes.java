@@ -4,7 +4,7 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * Drains the notification outbox: every {@code daycare.notify.poll-ms} a timer claims the due notifications (up to
- * 10 at a time; more claims follow in the same poll while full ones come back) and publishes them to the SNS topic
+ * 50 at a time; more claims follow in the same poll while full ones come back) and publishes them to the SNS topic
  * when {@code daycare.sns.topic-arn} is set, else appends them to {@code {{daycare.notifications}}/outcomes.jsonl}.
  * Each is marked sent only once its destination accepted it; any other outcome reschedules it with exponential
  * backoff ({@code daycare.notify.retry-base-ms} doubling up to {@code daycare.notify.retry-max-ms}), forever, so a

@@ -5,12 +5,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.uuid.Generators;
+import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -44,6 +45,12 @@ public final class Executions {
     public static final String ALREADY_CONFIRMED_STATE = "Already Confirmed";
 
     private static final Logger LOG = LoggerFactory.getLogger(Executions.class);
+    /**
+     * UUID version 7: a millisecond timestamp, then 74 random bits. Ids that grow with time land at the end of
+     * every index keyed by them (executions, their events, notifications, confirmations) instead of at random
+     * places, so that each commit rewrites a few pages instead of one per index.
+     */
+    private static final TimeBasedEpochGenerator EXECUTION_IDS = Generators.timeBasedEpochGenerator();
 
     private final JdbcExecutionStore store;
     private final CapacityLedger capacityLedger;
@@ -90,7 +97,7 @@ public final class Executions {
         }
         JsonNode child = document.path("registration_info").path("child");
         JsonNode parents = document.path("registration_info").path("parents");
-        RunningExecution execution = new RunningExecution(new NewExecution(UUID.randomUUID().toString(),
+        RunningExecution execution = new RunningExecution(new NewExecution(EXECUTION_IDS.generate().toString(),
                 truncate(exchange.getProperty(SOURCE, "unknown", String.class), 300),
                 objectMapper.writeValueAsString(document),
                 idempotencyKey,

@@ -170,7 +170,7 @@ class OutboxPublisherTest {
 
         assertThat(received).map(Expected::of).containsExactlyInAnyOrderElementsOf(expected);
         await().atMost(WAIT).until(() -> outbox().countPending() == 0);
-        // claims of 10, 10 and 5, each one PublishBatch call
+        // one claim of 25, published in PublishBatch calls of 10, 10 and 5
         assertThat(snsCalls).isEqualTo(Map.of("PublishBatch", 3));
     }
 

@@ -10,8 +10,8 @@ import org.apache.camel.main.MainListenerSupport;
 
 /**
  * The file drop's floor: a bare Camel file route with the application's consumer options (the shipped defaults:
- * include *.json, readLock=changed with a 1 s minimum age checked every 250 ms, a poll every 500 ms of at most 500
- * files, the timestamped move to the archive) and its result writer (NAME.result.json through a temporary name),
+ * include *.json, readLock=changed with a 1 s minimum age checked every 250 ms, polls of at most 500 files, greedy
+ * (the next poll at once after one that found files, else after 500 ms), the timestamped move to the archive) and its result writer (NAME.result.json through a temporary name),
  * copying each file as its own "result": everything the file drop does except the registration itself.
  * Writes {@code bench.ready} once started.
  */
@@ -35,7 +35,7 @@ public final class BareFileRoute {
                         + System.getProperty("bench.min-age", "1s")
                         + "&readLockCheckInterval=" + System.getProperty("bench.check-interval", "250")
                         + "&delay=" + System.getProperty("bench.poll-delay", "500")
-                        + "&maxMessagesPerPoll=" + System.getProperty("bench.max-per-poll", "500")
+                        + "&maxMessagesPerPoll=" + System.getProperty("bench.max-per-poll", "500") + "&greedy=true"
                         + "&move=" + archive + "/${file:onlyname.noext}.${date:now:yyyyMMdd-HHmmss-SSS}.json")
                         .routeId("bare-file-drop")
                         .to("file:" + outbox + "?fileName=${file:onlyname.noext}.result.json&tempPrefix=.writing-");
