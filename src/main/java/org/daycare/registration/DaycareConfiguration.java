@@ -35,7 +35,6 @@ import org.daycare.registration.store.JdbcExecutionStore;
 import org.daycare.registration.workflow.Executions;
 import org.daycare.registration.workflow.RegistrationStates;
 import org.daycare.registration.workflow.ResultDocuments;
-import software.amazon.awssdk.services.sns.SnsClient;
 
 /** Every bean of the application, made once from configuration; the keys are documented in the README. */
 public class DaycareConfiguration implements CamelConfiguration {
@@ -208,12 +207,15 @@ public class DaycareConfiguration implements CamelConfiguration {
                 positive("daycare.notify.retry-max-ms", notifyRetryMaxMillis));
     }
 
-    /** Drains the outbox to SNS when a topic ARN is configured, else to the local notifications log. */
-    @BindToRegistry
-    public OutboxDrainer outboxDrainer(NotificationOutbox notificationOutbox, SnsClient snsClient, ObjectMapper objectMapper,
-            Clock clock) {
-        NotificationPublisher publisher = NotificationPublisher.to(snsTopicArn, snsClient, Path.of(notificationsDirectory),
-                objectMapper, clock);
+    /**
+     * Drains the outbox to SNS when a topic ARN is configured, else to the local notifications log. The SNS
+     * client is only built in the first case (building it makes no call to AWS), and closed with the drainer.
+     */
+    @BindToRegistry(destroyMethod = "close")
+    public OutboxDrainer outboxDrainer(NotificationOutbox notificationOutbox, ObjectMapper objectMapper, Clock clock) {
+        NotificationPublisher publisher = NotificationPublisher.to(snsTopicArn,
+                () -> SnsClients.create(snsRegion, snsEndpoint, snsAccessKey, snsSecretKey, Duration.ofMillis(snsTimeoutMillis)),
+                Path.of(notificationsDirectory), objectMapper, clock);
         return new OutboxDrainer(notificationOutbox, publisher, positive("daycare.notify.lease-ms", notifyLeaseMillis));
     }
 
@@ -222,11 +224,5 @@ public class DaycareConfiguration implements CamelConfiguration {
             throw new IllegalArgumentException(key + " must be a positive number of milliseconds: " + millis);
         }
         return Duration.ofMillis(millis);
-    }
-
-    /** Used only when daycare.sns.topic-arn is set; building it makes no call to AWS. */
-    @BindToRegistry(destroyMethod = "close")
-    public SnsClient snsClient() {
-        return SnsClients.create(snsRegion, snsEndpoint, snsAccessKey, snsSecretKey, Duration.ofMillis(snsTimeoutMillis));
     }
 }

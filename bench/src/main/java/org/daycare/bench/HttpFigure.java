@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Figure 1, HTTP registrations, and the memory half of figure 5. One application JVM (-Xmx256m, embedded H2 file
+ * Figure 1, HTTP registrations, and the memory half of figure 5. One application JVM (config/jvm.options: -Xmx256m, embedded H2 file
  * database, the echo floor switched on) takes, in each round and at 8, 32 and 128 connections, one wrk run on
  * POST /registrations and one on POST /bench/echo with the same documents, in alternating order. The figure is
  * the median of the rounds, the floor the echo's median, the ratio registrations/s / echo/s. Its RSS is sampled

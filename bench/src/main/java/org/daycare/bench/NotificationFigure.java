@@ -42,7 +42,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  *       notification at a time, which makes it use Publish.</li>
  *   <li><b>floor</b>: the same messages sent with the same SnsClient, with no database: N Publish calls, and N/10
  *       PublishBatch calls of 10.</li>
- *   <li><b>the application as shipped</b> (its own JVM, -Xmx256m, config/application.properties as it is): started
+ *   <li><b>the application as shipped</b> (its own JVM, config/jvm.options, config/application.properties as it is): started
  *       on a database seeded with M due rows; rate = M / the time from its "waiting in the outbox at start-up" log
  *       line (its first poll) to the moment the emulator's subscribed queue holds M messages (polled every 50 ms).</li>
  * </ul>
@@ -73,7 +73,7 @@ final class NotificationFigure {
                  SnsClient sns = SnsClients.create(FauxqsServer.REGION, fauxqs.endpoint(), FauxqsServer.ACCESS_KEY,
                          FauxqsServer.SECRET_KEY, Duration.ofSeconds(10))) {
                 NotificationOutbox outbox = new NotificationOutbox(dataSource, Clock.systemUTC());
-                NotificationPublisher batch = NotificationPublisher.to(fauxqs.topicArn(), sns,
+                NotificationPublisher batch = NotificationPublisher.to(fauxqs.topicArn(), () -> sns,
                         data.resolve("notifications"), json, Clock.systemUTC());
                 NotificationPublisher single = oneAtATime(batch);
                 // warm-up, not counted

@@ -16,8 +16,27 @@ public final class Settings {
     public static final String ADMIN_TOKEN = "bench-admin-token";
     /** High enough that no registration of a run is refused for want of spots. */
     public static final String CAPACITY_PER_DAY = "1000000000";
-    /** The JVM flags of every application JVM (and JMH fork) of a run: the memory target's heap. */
-    public static final List<String> APP_JVM_FLAGS = List.of("-Xmx256m");
+    /**
+     * The JVM flags of every application JVM (and floor, and JMH fork) of a run: the service's own,
+     * {@code config/jvm.options} (the argument file the README runs it with: -Xmx256m, the memory target's heap).
+     */
+    public static final List<String> APP_JVM_FLAGS = jvmOptions(Path.of("config/jvm.options"));
+
+    /** The options of a Java argument file: one per line here, '#' starting a comment. */
+    static List<String> jvmOptions(Path argumentFile) {
+        try {
+            List<String> options = java.nio.file.Files.readAllLines(argumentFile).stream()
+                    .map(line -> line.replaceFirst("#.*", "").strip())
+                    .filter(line -> !line.isEmpty())
+                    .toList();
+            if (!options.contains("-Xmx256m")) {
+                throw new IllegalStateException(argumentFile + " must hold -Xmx256m, the heap the memory target is set for");
+            }
+            return options;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read the service's JVM options " + argumentFile.toAbsolutePath(), e);
+        }
+    }
 
     public final boolean quick;
     public final Set<String> only;

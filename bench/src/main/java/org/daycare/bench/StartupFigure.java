@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.daycare.bench.floors.BareEcho;
 
 /**
- * Figure 5, start-up: from starting {@code java -Xmx256m ... -jar target/daycare-registration.jar} (a new data
- * directory each time, so Flyway creates the schema, as on a first start) to the first 201 of POST /registrations,
+ * Figure 5, start-up: from starting {@code java FLAGS ... -jar target/daycare-registration.jar} (FLAGS: those of
+ * config/jvm.options; a new data directory each time, so Flyway creates the schema, as on a first start) to the first 201 of POST /registrations,
  * polled every 5 ms. The floor is {@link BareEcho} (Camel Main and the same HTTP server from the same jar, one
  * echo route) to its first 200, in the same rounds, alternating which starts first.
  */

@@ -4,20 +4,29 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.daycare.registration.store.NotificationOutbox.PendingNotification;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /** Where drained outbox notifications go: the SNS topic, or the local notifications log. */
-public interface NotificationPublisher {
+public interface NotificationPublisher extends AutoCloseable {
 
-    /** The SNS topic when one is configured (blank ARN: none), else the local notifications log in the directory. */
-    static NotificationPublisher to(String topicArn, SnsClient sns, Path notificationsDirectory, ObjectMapper json,
-            Clock clock) {
+    /**
+     * The SNS topic when one is configured (blank ARN: none), through the client {@code sns} supplies (asked only
+     * then: a local run never loads the AWS SDK), else the local notifications log in the directory.
+     */
+    static NotificationPublisher to(String topicArn, Supplier<SnsClient> sns, Path notificationsDirectory,
+            ObjectMapper json, Clock clock) {
         return topicArn.isBlank()
                 ? new NotificationsLogPublisher(notificationsDirectory, json, clock)
-                : new SnsNotificationPublisher(sns, topicArn.strip());
+                : new SnsNotificationPublisher(sns.get(), topicArn.strip());
+    }
+
+    /** Releases what the publisher holds (the SNS client); nothing by default. */
+    @Override
+    default void close() {
     }
 
     /**

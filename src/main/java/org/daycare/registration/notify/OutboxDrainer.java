@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * <p>Logs carry execution ids, counts and error texts from SNS or the database only, never a subject's
  * registration or a message body (they hold personal data).
  */
-public final class OutboxDrainer {
+public final class OutboxDrainer implements AutoCloseable {
 
     /**
      * Claiming and marking sent cost a commit each, whatever the count: 50 per claim (five PublishBatch calls)
@@ -145,5 +145,11 @@ public final class OutboxDrainer {
 
     private static List<String> ids(List<PendingNotification> notifications) {
         return notifications.stream().map(PendingNotification::executionId).toList();
+    }
+
+    /** At shutdown: closes the publisher (and so its SNS client). */
+    @Override
+    public void close() {
+        publisher.close();
     }
 }

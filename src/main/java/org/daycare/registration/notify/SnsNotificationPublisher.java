@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
 import software.amazon.awssdk.services.sns.model.PublishBatchResultEntry;
 
 /**
- * Publishes outbox notifications to the SNS topic through the application's {@code snsClient} bean: one
+ * Publishes outbox notifications to the SNS topic through the SnsClient it is built with (and closes): one
  * {@code Publish} for a single notification, {@code PublishBatch} (at most 10 entries and 256 KiB together, as
  * SNS requires) when more are waiting.
  *
@@ -197,5 +197,11 @@ final class SnsNotificationPublisher implements NotificationPublisher {
     static String describe(Throwable e) {
         String message = e.getMessage();
         return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    /** Closes the SNS client, which this publisher was built with and owns. */
+    @Override
+    public void close() {
+        sns.close();
     }
 }

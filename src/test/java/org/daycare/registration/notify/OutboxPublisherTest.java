@@ -321,7 +321,7 @@ class OutboxPublisherTest {
         NotificationOutbox outbox = new NotificationOutbox(dataSource, Clock.systemUTC(), Duration.ofMillis(200),
                 Duration.ofMillis(1000));
         camel.getRegistry().bind("outboxDrainer", new OutboxDrainer(outbox,
-                NotificationPublisher.to(topicArn, snsClient, notifications, JSON, Clock.systemUTC()),
+                NotificationPublisher.to(topicArn, () -> snsClient, notifications, JSON, Clock.systemUTC()),
                 Duration.ofSeconds(10)));
         Properties properties = new Properties();
         properties.setProperty("daycare.notify.poll-ms", "100");
