@@ -4,9 +4,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -101,7 +99,9 @@ final class Seeder {
      */
     static void pendingNotifications(HikariDataSource dataSource, String tag, int count) throws SQLException {
         String id = idExpression(tag);
-        OffsetDateTime base = OffsetDateTime.ofInstant(Instant.now().minusSeconds(3600), ZoneOffset.UTC);
+        // due before the pinned today (Settings.TODAY) of the application's clock, not the machine's: an application
+        // started with daycare.clock.today behind the real date would otherwise see them due days from now
+        OffsetDateTime base = OffsetDateTime.parse(Settings.TODAY + "T00:00:00Z").minusHours(1);
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO executions (execution_id, status,"
