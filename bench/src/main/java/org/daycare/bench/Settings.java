@@ -102,7 +102,7 @@ public final class Settings {
         notifications = quick ? 200 : 3_000;
         deployedNotifications = quick ? 200 : 2_000;
 
-        startRounds = quick ? 3 : 5;
+        startRounds = quick ? 2 : 5;
 
         growthRounds = 3;
         growthSeconds = quick ? 1 : 8;
