@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +25,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.daycare.registration.store.NotificationOutbox;
 import org.daycare.registration.support.FauxqsServer;
+import org.daycare.registration.support.OutboxRow;
 import org.daycare.registration.support.ReceivedNotification;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -351,7 +351,7 @@ class OutboxPublisherTest {
         return insert(outcome, at, 0);
     }
 
-    /** The row as the execution store writes it, in the same way: an executions row, then its outbox row. */
+    /** A finished execution's pending notification, as the execution store writes it. */
     private Expected insert(Outcome outcome, Instant at, int padding) throws Exception {
         String executionId = UUID.randomUUID().toString();
         Map<String, String> attributes = new LinkedHashMap<>();
@@ -372,31 +372,8 @@ class OutboxPublisherTest {
             document.put("cause", "No spots available for the requested days.");
         }
         String message = JSON.writeValueAsString(document);
-        OffsetDateTime timestamp = OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO executions (execution_id, status, source,"
-                    + " input_document, result_document, error, started_at, stopped_at) VALUES (?, ?, 'test', '{}', ?, ?, ?, ?)")) {
-                s.setString(1, executionId);
-                s.setString(2, outcome.name());
-                s.setString(3, message);
-                s.setString(4, attributes.get("error"));
-                s.setObject(5, timestamp);
-                s.setObject(6, timestamp);
-                s.executeUpdate();
-            }
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO notification_outbox (execution_id, subject,"
-                    + " attributes, message, created_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?)")) {
-                s.setString(1, executionId);
-                s.setString(2, subject);
-                s.setString(3, JSON.writeValueAsString(attributes));
-                s.setString(4, message);
-                s.setObject(5, timestamp);
-                s.setObject(6, timestamp);
-                s.executeUpdate();
-            }
-            c.commit();
-        }
+        OutboxRow.pending(executionId, outcome.name(), attributes.get("error"), subject,
+                JSON.writeValueAsString(attributes), message, at, at).insertInto(dataSource);
         return new Expected(subject, Map.copyOf(attributes), message);
     }
 

@@ -24,6 +24,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.daycare.registration.store.NotificationOutbox.PendingNotification;
 import org.flywaydb.core.Flyway;
+import org.daycare.registration.support.OutboxRow;
 import org.daycare.registration.support.PostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -268,46 +269,16 @@ class NotificationOutboxTest {
         }
 
         private void insert(String executionId, Instant createdAt, Instant nextAttemptAt, Instant sentAt) throws SQLException {
-            insertExecution(executionId, createdAt);
-            insertOutbox(executionId, "Registration confirmed",
+            OutboxRow.pending(executionId, "SUCCEEDED", null, "Registration confirmed",
                     "{\"outcome\":\"SUCCEEDED\",\"executionId\":\"" + executionId + "\"}", message(executionId),
-                    createdAt, nextAttemptAt, sentAt);
+                    createdAt, nextAttemptAt).sentAt(sentAt).insertInto(dataSource);
         }
 
         private void insertFailure(String executionId, Instant createdAt) throws SQLException {
-            insertExecution(executionId, createdAt);
-            insertOutbox(executionId, "Registration rejected: NoSpots",
+            OutboxRow.pending(executionId, "FAILED", "NoSpots", "Registration rejected: NoSpots",
                     "{\"outcome\":\"FAILED\",\"executionId\":\"" + executionId + "\",\"error\":\"NoSpots\"}",
                     "{\"executionId\":\"" + executionId + "\",\"status\":\"FAILED\",\"error\":\"NoSpots\"}",
-                    createdAt, createdAt, null);
-        }
-
-        private void insertExecution(String executionId, Instant at) throws SQLException {
-            try (Connection c = dataSource.getConnection();
-                 PreparedStatement s = c.prepareStatement("INSERT INTO executions (execution_id, status, source,"
-                         + " input_document, started_at, stopped_at) VALUES (?, 'SUCCEEDED', 'test', '{}', ?, ?)")) {
-                s.setString(1, executionId);
-                s.setObject(2, utc(at));
-                s.setObject(3, utc(at));
-                s.executeUpdate();
-            }
-        }
-
-        private void insertOutbox(String executionId, String subject, String attributes, String message, Instant createdAt,
-                Instant nextAttemptAt, Instant sentAt) throws SQLException {
-            try (Connection c = dataSource.getConnection();
-                 PreparedStatement s = c.prepareStatement("INSERT INTO notification_outbox (execution_id, subject,"
-                         + " attributes, message, created_at, attempts, next_attempt_at, sent_at, last_error)"
-                         + " VALUES (?, ?, ?, ?, ?, 0, ?, ?, NULL)")) {
-                s.setString(1, executionId);
-                s.setString(2, subject);
-                s.setString(3, attributes);
-                s.setString(4, message);
-                s.setObject(5, utc(createdAt));
-                s.setObject(6, utc(nextAttemptAt));
-                s.setObject(7, sentAt == null ? null : utc(sentAt));
-                s.executeUpdate();
-            }
+                    createdAt, createdAt).insertInto(dataSource);
         }
 
         private void execute(String sql) throws SQLException {
@@ -345,9 +316,6 @@ class NotificationOutboxTest {
             }
         }
 
-        private static OffsetDateTime utc(Instant instant) {
-            return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-        }
 
     }
 
