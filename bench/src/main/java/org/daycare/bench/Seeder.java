@@ -101,7 +101,7 @@ final class Seeder {
         String id = idExpression(tag);
         // due before the pinned today (Settings.TODAY) of the application's clock, not the machine's: an application
         // started with daycare.clock.today behind the real date would otherwise see them due days from now
-        OffsetDateTime base = OffsetDateTime.parse(Settings.TODAY + "T00:00:00Z").minusHours(1);
+        OffsetDateTime base = startOfToday().minusHours(1);
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO executions (execution_id, status,"
@@ -136,7 +136,7 @@ final class Seeder {
      */
     static void history(HikariDataSource dataSource, int count) throws SQLException {
         String id = idExpression("seed");
-        OffsetDateTime yearAgo = OffsetDateTime.parse(Settings.TODAY + "T00:00:00Z").minusDays(365);
+        OffsetDateTime yearAgo = startOfToday().minusDays(365);
         long stepMillis = Math.max(1, 365L * 24 * 3600 * 1000 / Math.max(1, count));
         String kind = "CASE MOD(X, 10) WHEN 8 THEN 'age' WHEN 9 THEN 'info' ELSE 'ok' END";
         // names in the order of X (zero-padded), so that every index is appended to in order: a bulk load
@@ -226,5 +226,10 @@ final class Seeder {
                 }
             }
         }
+    }
+
+    /** Midnight UTC of the day every application of the suite takes for today (their clock zone is UTC). */
+    private static OffsetDateTime startOfToday() {
+        return OffsetDateTime.parse(Settings.TODAY + "T00:00:00Z");
     }
 }

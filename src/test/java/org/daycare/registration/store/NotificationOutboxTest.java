@@ -23,9 +23,9 @@ import java.util.concurrent.TimeUnit;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.daycare.registration.store.NotificationOutbox.PendingNotification;
-import org.flywaydb.core.Flyway;
 import org.daycare.registration.support.OutboxRow;
 import org.daycare.registration.support.PostgresServer;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -315,8 +315,6 @@ class NotificationOutboxTest {
                 }
             }
         }
-
-
     }
 
     /** A clock the test moves by hand. */
