@@ -6,7 +6,6 @@ import org.daycare.registration.intake.EchoRoutes;
 import org.daycare.registration.intake.IntakeRoutes;
 import org.daycare.registration.intake.SubmissionErrorHandling;
 import org.daycare.registration.notify.NotificationRoutes;
-import org.daycare.registration.workflow.InterruptedExecutionsRoutes;
 
 /** Runs the daycare registration service until the JVM is stopped (Ctrl+C or SIGTERM). */
 public final class DaycareApplication {
@@ -32,7 +31,7 @@ public final class DaycareApplication {
         Main main = new Main();
         main.configure().addConfiguration(new DaycareConfiguration());
         main.configure().addRoutesBuilder(SubmissionErrorHandling.class, IntakeRoutes.class, EchoRoutes.class,
-                AdminRoutes.class, NotificationRoutes.class, InterruptedExecutionsRoutes.class);
+                AdminRoutes.class, NotificationRoutes.class);
         main.setDefaultPropertyPlaceholderLocation(CONFIGURATION);
         return main;
     }

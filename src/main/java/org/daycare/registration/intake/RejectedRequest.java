@@ -16,6 +16,13 @@ public record RejectedRequest(@JsonIgnore int httpStatus, String error, String c
         return new RejectedRequest(413, "RequestTooLarge", "The body exceeds the limit of " + limitBytes + " bytes.");
     }
 
+    /** 422, as Stripe answers a reused idempotency key: the request is understood, and refused. */
+    public static RejectedRequest idempotencyKeyReused() {
+        return new RejectedRequest(422, "IdempotencyKeyReused",
+                "This Idempotency-Key was already used with a different document; nothing was started."
+                        + " Use a new key for a new registration.");
+    }
+
     public static RejectedRequest storeUnavailable() {
         return new RejectedRequest(503, "ServiceUnavailable",
                 "Registrations cannot be recorded right now; nothing was registered. Retry shortly.");

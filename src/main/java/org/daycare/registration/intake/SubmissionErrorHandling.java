@@ -5,6 +5,7 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.daycare.registration.store.StoreUnavailableException;
+import org.daycare.registration.workflow.IdempotencyKeyReusedException;
 
 /**
  * Error handling for submissions, in one place. The inner routes (submit-registration and the workflow states)
@@ -41,7 +42,11 @@ public class SubmissionErrorHandling extends RouteConfigurationBuilder {
     }
 
     /** Any other error becomes a result document, answered the way that intake answers everything. */
-    private static void answeringErrors(RouteConfigurationDefinition configuration, String answer) {
+    private void answeringErrors(RouteConfigurationDefinition configuration, String answer) {
+        configuration.onException(IdempotencyKeyReusedException.class).handled(true)
+                .log("A submission reused an Idempotency-Key with a different document: refused, nothing started")
+                .setBody(constant(RejectedRequest.idempotencyKeyReused()))
+                .to(answer);
         configuration.onException(RejectedRequestException.class).handled(true)
                 .process(SubmissionErrorHandling::rejectionAsBody)
                 .to(answer);

@@ -14,18 +14,14 @@ public interface CapacityLedger {
     boolean hasFreeSpotOnEach(Set<DayOfWeek> days);
 
     /**
-     * Atomically takes one spot on each of the registration's days and records the confirmed registration, or
-     * changes nothing: two registrations racing for the last spot never both win, and a child holds at most one
-     * confirmed registration.
+     * Within the execution's transaction, atomically takes one spot on each of the registration's days and records
+     * the confirmed registration (with the digest of the registration_info it came from), or changes nothing: two
+     * registrations racing for the last spot never both win, and a child holds at most one confirmed registration.
+     * The spots are held once that transaction commits, and not at all if it rolls back. When the answer is not
+     * CONFIRMED the reservation changed nothing, and the transaction goes on as it was.
      */
-    Reservation reserve(String executionId, Set<DayOfWeek> days, Registration confirmed);
-
-    /**
-     * The same within a transaction that goes on after it: the spots are held once that transaction commits,
-     * and not at all if it rolls back. When the answer is not CONFIRMED the reservation changed nothing, and the
-     * transaction goes on as it was.
-     */
-    Reservation reserve(StoreTransaction transaction, String executionId, Set<DayOfWeek> days, Registration confirmed);
+    Reservation reserve(StoreTransaction transaction, String executionId, Set<DayOfWeek> days, Registration confirmed,
+            String registrationDigest);
 
     /**
      * The child's confirmed registration, if any: the execution that holds it and its output document.
@@ -34,7 +30,7 @@ public interface CapacityLedger {
      */
     Optional<Confirmation> confirmationFor(String childIdentity);
 
-    record Confirmation(String executionId, String outputDocument) {
+    record Confirmation(String executionId, String outputDocument, String registrationDigest) {
     }
 
     /** Total, reserved and free spots per opening day, in week order. */
@@ -46,8 +42,12 @@ public interface CapacityLedger {
         }
     }
 
-    /** What a reservation did: CONFIRMED, or nothing because a day was full or the child already holds one. */
+    /**
+     * What a reservation did: CONFIRMED, or nothing because a day was full, or because the child already holds a
+     * confirmed registration, made from this same registration_info (a retry that raced the first) or from
+     * another one.
+     */
     record Reservation(Outcome outcome) {
-        public enum Outcome { CONFIRMED, NO_SPOTS, ALREADY_CONFIRMED }
+        public enum Outcome { CONFIRMED, NO_SPOTS, SAME_REGISTRATION_CONFIRMED, CHILD_ALREADY_REGISTERED }
     }
 }

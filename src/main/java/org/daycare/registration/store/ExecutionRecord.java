@@ -8,6 +8,8 @@ public record ExecutionRecord(
         String status,
         String source,
         String inputDocument,
+        /** DocumentDigest of the input document: a repeated Idempotency-Key is only replayed for the same one. */
+        String requestDigest,
         String resultDocument,
         String error,
         String cause,

@@ -24,6 +24,8 @@ import org.daycare.registration.rules.Registration;
  */
 public final class JdbcCapacityLedger implements CapacityLedger {
 
+    private static final java.time.Duration COLLIDING_COMMIT_WAIT = java.time.Duration.ofSeconds(2);
+
     private final Jdbc jdbc;
     private final ObjectMapper objectMapper;
     private final Clock clock;
@@ -81,7 +83,7 @@ public final class JdbcCapacityLedger implements CapacityLedger {
 
     @Override
     public Reservation reserve(StoreTransaction transaction, String executionId, Set<DayOfWeek> days,
-            Registration confirmed) {
+            Registration confirmed, String registrationDigest) {
         String childKey = digest(confirmed.child().identityKey());
         String output = toJson(confirmed);
         try {
@@ -93,31 +95,52 @@ public final class JdbcCapacityLedger implements CapacityLedger {
                         throw new DayFull();
                     }
                 }
-                Jdbc.update(connection, "INSERT INTO confirmed_registrations"
-                        + " (execution_id, child_key, days_of_week, output_document, confirmed_at) VALUES (?, ?, ?, ?, ?)",
+                Jdbc.update(connection, "INSERT INTO confirmed_registrations (execution_id, child_key, days_of_week,"
+                        + " output_document, registration_digest, confirmed_at) VALUES (?, ?, ?, ?, ?, ?)",
                         executionId, childKey, days.stream().map(DayOfWeek::name).sorted().collect(Collectors.joining(",")),
-                        output, clock.instant());
+                        output, registrationDigest, clock.instant());
                 return new Reservation(Reservation.Outcome.CONFIRMED);
             });
         } catch (DayFull full) {
             return new Reservation(Reservation.Outcome.NO_SPOTS);
         } catch (SQLException e) {
-            // the only key a new row can collide on is the child's (execution ids are random UUIDs)
+            // the only key a new row can collide on is the child's (execution ids are unique UUIDs)
             if (Jdbc.isConstraintViolation(e)) {
-                return new Reservation(Reservation.Outcome.ALREADY_CONFIRMED);
+                return new Reservation(registrationDigest.equals(registrationDigestOf(transaction, childKey))
+                        ? Reservation.Outcome.SAME_REGISTRATION_CONFIRMED
+                        : Reservation.Outcome.CHILD_ALREADY_REGISTERED);
             }
             throw StoreException.of(e);
         }
     }
 
-    @Override
-    public Reservation reserve(String executionId, Set<DayOfWeek> days, Registration confirmed) {
-        try (StoreTransaction transaction = jdbc.newTransaction()) {
-            Reservation reservation = reserve(transaction, executionId, days, confirmed);
-            if (reservation.outcome() == Reservation.Outcome.CONFIRMED) {
-                transaction.commit();
+    /**
+     * The digest the child's confirmation was recorded with. PostgreSQL reports the collision only once the other
+     * execution committed, so its row is visible at once; H2 reports it while that execution is still uncommitted,
+     * so the row is waited for, briefly (an execution commits within milliseconds of its reservation). Null if it
+     * never shows (that execution rolled back).
+     */
+    private String registrationDigestOf(StoreTransaction transaction, String childKey) {
+        long giveUpAt = System.nanoTime() + COLLIDING_COMMIT_WAIT.toNanos();
+        try {
+            while (true) {
+                Optional<String> digest = transaction.attempt(connection -> {
+                    try (PreparedStatement statement = Jdbc.prepare(connection,
+                            "SELECT registration_digest FROM confirmed_registrations WHERE child_key = ?", childKey);
+                         ResultSet row = statement.executeQuery()) {
+                        return row.next() ? Optional.ofNullable(row.getString(1)) : Optional.<String>empty();
+                    }
+                });
+                if (digest.isPresent() || System.nanoTime() > giveUpAt) {
+                    return digest.orElse(null);
+                }
+                Thread.sleep(10);
             }
-            return reservation;
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 
@@ -126,9 +149,12 @@ public final class JdbcCapacityLedger implements CapacityLedger {
         String childKey = digest(childIdentity);
         return jdbc.read(connection -> {
             try (PreparedStatement statement = Jdbc.prepare(connection,
-                    "SELECT execution_id, output_document FROM confirmed_registrations WHERE child_key = ?", childKey);
+                    "SELECT execution_id, output_document, registration_digest FROM confirmed_registrations"
+                    + " WHERE child_key = ?", childKey);
                  ResultSet row = statement.executeQuery()) {
-                return row.next() ? Optional.of(new Confirmation(row.getString(1), row.getString(2))) : Optional.empty();
+                return row.next()
+                        ? Optional.of(new Confirmation(row.getString(1), row.getString(2), row.getString(3)))
+                        : Optional.empty();
             }
         });
     }

@@ -15,12 +15,10 @@ import javax.sql.DataSource;
  * Executions, their history and their outcome notifications. An execution is written once, when it ends: its
  * row with status and result, every state event and the outbox row, in the transaction that also holds its
  * reservation (see {@link #record}), so an outcome is never recorded without its notification or its spots, nor a
- * notification sent for an outcome that was not. Rows still RUNNING come only from databases written by earlier
- * versions, which recorded an execution when it started; {@link #runningSince} and {@link #finish} close them.
+ * notification sent for an outcome that was not.
  */
 public final class JdbcExecutionStore {
 
-    private static final String RUNNING = "RUNNING";
     private static final String SUMMARY_COLUMNS =
             "execution_id, status, source, error, cause, started_at, stopped_at";
 
@@ -30,9 +28,12 @@ public final class JdbcExecutionStore {
         this.jdbc = new Jdbc(dataSource);
     }
 
-    /** The columns a new execution is searched by, lower-cased; any may be null. */
-    public record NewExecution(String executionId, String source, String inputDocument, String idempotencyKey,
-            String childLastName, String motherEmail, String fatherEmail, Instant startedAt) {
+    /**
+     * What an execution is recorded with from its start: the submitted document with its digest (see
+     * DocumentDigest), the Idempotency-Key if any, and the lower-cased search columns (any may be null).
+     */
+    public record NewExecution(String executionId, String source, String inputDocument, String requestDigest,
+            String idempotencyKey, String childLastName, String motherEmail, String fatherEmail, Instant startedAt) {
     }
 
     public record Completion(String executionId, String status, String error, String cause, String resultDocument,
@@ -43,7 +44,7 @@ public final class JdbcExecutionStore {
     public record Notification(String subject, String attributesJson, String message) {
     }
 
-    /** Thrown by {@link #record} and {@link #start} when another execution already holds the idempotency key. */
+    /** Thrown by {@link #record} when another execution already holds the idempotency key. */
     public static final class IdempotencyKeyTaken extends RuntimeException {
         public IdempotencyKeyTaken() {
             super(null, null, false, false);
@@ -65,10 +66,11 @@ public final class JdbcExecutionStore {
         try {
             transaction.attempt(connection -> {
                 Jdbc.update(connection, "INSERT INTO executions (execution_id, status, source, input_document,"
-                        + " result_document, error, cause, idempotency_key, child_last_name, mother_email, father_email,"
-                        + " started_at, stopped_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " request_digest, result_document, error, cause, idempotency_key, child_last_name, mother_email,"
+                        + " father_email, started_at, stopped_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         execution.executionId(), completion.status(), execution.source(), execution.inputDocument(),
-                        completion.resultDocument(), completion.error(), completion.cause(), execution.idempotencyKey(),
+                        execution.requestDigest(), completion.resultDocument(), completion.error(), completion.cause(),
+                        execution.idempotencyKey(),
                         execution.childLastName(), execution.motherEmail(), execution.fatherEmail(),
                         execution.startedAt(), completion.stoppedAt());
                 insertEventsAndNotification(connection, completion);
@@ -80,38 +82,6 @@ public final class JdbcExecutionStore {
             }
             throw StoreException.of(e);
         }
-    }
-
-    /** Records a RUNNING execution (as earlier versions did at every start); see {@link #runningSince}. */
-    public void start(NewExecution execution) {
-        try {
-            jdbc.inTransaction(connection -> Jdbc.update(connection, "INSERT INTO executions (execution_id, status, source,"
-                    + " input_document, idempotency_key, child_last_name, mother_email, father_email, started_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    execution.executionId(), RUNNING, execution.source(), execution.inputDocument(),
-                    execution.idempotencyKey(), execution.childLastName(), execution.motherEmail(),
-                    execution.fatherEmail(), execution.startedAt()));
-        } catch (StoreException e) {
-            if (execution.idempotencyKey() != null && Jdbc.isConstraintViolation(e.sqlCause())) {
-                throw new IdempotencyKeyTaken();
-            }
-            throw e;
-        }
-    }
-
-    /** Ends a RUNNING execution; answers false (and changes nothing) when it was no longer running. */
-    public boolean finish(Completion completion) {
-        return jdbc.inTransaction(connection -> {
-            int updated = Jdbc.update(connection, "UPDATE executions SET status = ?, error = ?, cause = ?,"
-                    + " result_document = ?, stopped_at = ? WHERE execution_id = ? AND status = ?",
-                    completion.status(), completion.error(), completion.cause(), completion.resultDocument(),
-                    completion.stoppedAt(), completion.executionId(), RUNNING);
-            if (updated == 0) {
-                return false;
-            }
-            insertEventsAndNotification(connection, completion);
-            return true;
-        });
     }
 
     private static void insertEventsAndNotification(Connection connection, Completion completion) throws SQLException {
@@ -138,12 +108,6 @@ public final class JdbcExecutionStore {
             }
             insert.executeBatch();
         }
-    }
-
-    /** Forgets a RUNNING execution (it recorded nothing else). */
-    public void discard(String executionId) {
-        jdbc.inTransaction(connection -> Jdbc.update(connection,
-                "DELETE FROM executions WHERE execution_id = ? AND status = ?", executionId, RUNNING));
     }
 
     public Optional<ExecutionRecord> find(String executionId) {
@@ -214,21 +178,6 @@ public final class JdbcExecutionStore {
         });
     }
 
-    /** RUNNING executions that started before the given instant: interrupted by a crash or a kill. */
-    public List<ExecutionRecord> runningSince(Instant before) {
-        return jdbc.read(connection -> {
-            List<ExecutionRecord> stale = new ArrayList<>();
-            try (PreparedStatement statement = Jdbc.prepare(connection, "SELECT * FROM executions"
-                    + " WHERE status = ? AND started_at < ?", RUNNING, before);
-                 ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    stale.add(full(rows));
-                }
-            }
-            return stale;
-        });
-    }
-
     private static Optional<ExecutionRecord> first(Connection connection, String sql, Object parameter) throws SQLException {
         try (PreparedStatement statement = Jdbc.prepare(connection, sql, parameter);
              ResultSet rows = statement.executeQuery()) {
@@ -238,13 +187,14 @@ public final class JdbcExecutionStore {
 
     private static ExecutionRecord full(ResultSet row) throws SQLException {
         return new ExecutionRecord(row.getString("execution_id"), row.getString("status"), row.getString("source"),
-                row.getString("input_document"), row.getString("result_document"), row.getString("error"),
-                row.getString("cause"), Jdbc.instant(row, "started_at"), Jdbc.instant(row, "stopped_at"));
+                row.getString("input_document"), row.getString("request_digest"), row.getString("result_document"),
+                row.getString("error"), row.getString("cause"), Jdbc.instant(row, "started_at"),
+                Jdbc.instant(row, "stopped_at"));
     }
 
     private static ExecutionRecord summary(ResultSet row) throws SQLException {
         return new ExecutionRecord(row.getString("execution_id"), row.getString("status"), row.getString("source"),
-                null, null, row.getString("error"), row.getString("cause"),
+                null, null, null, row.getString("error"), row.getString("cause"),
                 Jdbc.instant(row, "started_at"), Jdbc.instant(row, "stopped_at"));
     }
 }

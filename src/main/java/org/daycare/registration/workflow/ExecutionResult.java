@@ -38,7 +38,7 @@ public record ExecutionResult(
         if (status == Status.SUCCEEDED) {
             return 201;
         }
-        return error == WorkflowError.InternalError || error == WorkflowError.ExecutionInterrupted ? 500 : 422;
+        return error == WorkflowError.InternalError ? 500 : 422;
     }
 
     @JsonIgnore

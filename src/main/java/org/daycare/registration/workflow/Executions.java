@@ -1,7 +1,6 @@
 package org.daycare.registration.workflow;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -12,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
-import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -42,7 +40,6 @@ public final class Executions {
     /** The source of a dropped file's execution: this prefix and the file's name. */
     public static final String FILE_SOURCE_PREFIX = "file:";
     public static final String SUCCEEDED_STATE = "Succeeded";
-    public static final String ALREADY_CONFIRMED_STATE = "Already Confirmed";
 
     private static final Logger LOG = LoggerFactory.getLogger(Executions.class);
     /**
@@ -69,17 +66,24 @@ public final class Executions {
 
     /**
      * A submission that was answered before is answered the same way and starts nothing: the first response for
-     * a repeated Idempotency-Key, or, for a child who already holds a confirmed registration, that confirmation
-     * (200, same executionId). Null when a new execution should start.
+     * a repeated Idempotency-Key with the same document, or, for an identical registration_info of a child who
+     * holds a confirmed registration, that confirmation (200, same executionId). Null when a new execution should
+     * start. Neither answer carries anything the submission did not send, but what the workflow added.
+     *
+     * @throws IdempotencyKeyReusedException the key was used with another document
      */
-    ResultDocument previousAnswer(JsonNode document, String idempotencyKey) throws JsonProcessingException {
+    ResultDocument previousAnswer(JsonNode document, String requestDigest, String registrationDigest,
+            String idempotencyKey) throws JsonProcessingException {
         if (idempotencyKey != null) {
             Optional<ExecutionRecord> first = store.findByIdempotencyKey(idempotencyKey);
             if (first.isPresent()) {
-                return answerOf(first.get());
+                return replayOf(first.get(), requestDigest);
             }
         }
-        return childKeyOf(document).flatMap(capacityLedger::confirmationFor).map(this::confirmationAnswer).orElse(null);
+        return childKeyOf(document).flatMap(capacityLedger::confirmationFor)
+                .filter(confirmation -> registrationDigest.equals(confirmation.registrationDigest()))
+                .map(this::confirmationAnswer)
+                .orElse(null);
     }
 
     /**
@@ -90,7 +94,9 @@ public final class Executions {
     public void begin(Exchange exchange) throws JsonProcessingException {
         JsonNode document = exchange.getMessage().getBody(JsonNode.class);
         String idempotencyKey = exchange.getProperty(IDEMPOTENCY_KEY, String.class);
-        ResultDocument previous = previousAnswer(document, idempotencyKey);
+        String requestDigest = DocumentDigest.of(document);
+        String registrationDigest = DocumentDigest.of(document.path("registration_info"));
+        ResultDocument previous = previousAnswer(document, requestDigest, registrationDigest, idempotencyKey);
         if (previous != null) {
             exchange.getMessage().setBody(previous);
             return;
@@ -100,11 +106,12 @@ public final class Executions {
         RunningExecution execution = new RunningExecution(new NewExecution(EXECUTION_IDS.generate().toString(),
                 truncate(exchange.getProperty(SOURCE, "unknown", String.class), 300),
                 objectMapper.writeValueAsString(document),
+                requestDigest,
                 idempotencyKey,
                 searchKey(child.path("lastName"), 100),
                 searchKey(parents.path("mother").path("email"), 254),
                 searchKey(parents.path("father").path("email"), 254),
-                clock.instant()), clock, store::newTransaction);
+                clock.instant()), registrationDigest, clock, store::newTransaction);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
@@ -135,12 +142,20 @@ public final class Executions {
     }
 
     /**
-     * The same child was confirmed by a concurrent execution while this one ran: this one is forgotten (it
-     * reserved nothing and recorded nothing) and answered with that confirmation, as a later duplicate would be.
+     * This same registration was confirmed by a concurrent execution while this one ran (a retry that raced the
+     * first): this one is forgotten (it reserved nothing and recorded nothing) and answered with that
+     * confirmation, as a later retry would be.
      */
     public ResultDocument alreadyConfirmed(RunningExecution execution, TaskResult last) {
         execution.abandon();
-        LOG.info("Execution {} discarded: the child's registration was confirmed concurrently", execution.executionId());
+        LOG.info("Execution {} discarded: the same registration was confirmed concurrently", execution.executionId());
+        NewExecution started = execution.started();
+        // a retry under the same Idempotency-Key gets the key's first response, whatever path it lost on
+        Optional<ExecutionRecord> first = started.idempotencyKey() == null ? Optional.empty()
+                : store.findByIdempotencyKey(started.idempotencyKey());
+        if (first.isPresent()) {
+            return replayOf(first.get(), started.requestDigest());
+        }
         return capacityLedger.confirmationFor(last.registration().child().identityKey())
                 .map(this::confirmationAnswer)
                 .orElseThrow(() -> new IllegalStateException("confirmation vanished for execution " + execution.executionId()));
@@ -158,50 +173,9 @@ public final class Executions {
     }
 
     /**
-     * Ends executions left RUNNING by a stop or a kill of an earlier version, which recorded each execution when
-     * it started (this one writes an execution only when it ends, so it leaves none). One whose registration was already confirmed is completed as SUCCEEDED (its spots are
-     * held). One that came from a dropped file is discarded: it answered nobody and reserved nothing, and its file,
-     * which only leaves the inbox once answered, is run again (or already was, by the time this sweep sees it), so
-     * each file keeps exactly one execution. Any other is
-     * closed as FAILED with ExecutionInterrupted. The completed and the closed are notified.
-     */
-    public int closeInterrupted(long staleAfterSeconds) throws JsonProcessingException {
-        int closed = 0;
-        for (ExecutionRecord stale : store.runningSince(clock.instant().minus(Duration.ofSeconds(staleAfterSeconds)))) {
-            RunningExecution execution = new RunningExecution(new NewExecution(stale.executionId(), stale.source(),
-                    stale.inputDocument(), null, null, null, null, stale.startedAt()), clock, store::newTransaction);
-            JsonNode document = objectMapper.readTree(stale.inputDocument());
-            Optional<CapacityLedger.Confirmation> confirmation = childKeyOf(document)
-                    .flatMap(capacityLedger::confirmationFor)
-                    .filter(c -> c.executionId().equals(stale.executionId()));
-            if (confirmation.isEmpty() && stale.source().startsWith(FILE_SOURCE_PREFIX)) {
-                store.discard(stale.executionId());
-                LOG.info("Execution {} discarded: interrupted, and its dropped file is run again",
-                        stale.executionId());
-                closed++;
-                continue;
-            }
-            ExecutionResult result;
-            if (confirmation.isPresent()) {
-                execution.entered(SUCCEEDED_STATE);
-                result = ExecutionResult.succeeded(stale.executionId(),
-                        objectMapper.readValue(confirmation.get().outputDocument(), Registration.class));
-            } else {
-                execution.entered(WorkflowError.ExecutionInterrupted.endState());
-                result = ExecutionResult.failed(stale.executionId(), WorkflowError.ExecutionInterrupted, List.of());
-            }
-            closeStale(execution, result);
-            closed++;
-        }
-        if (closed > 0) {
-            LOG.warn("Closed {} execution(s) interrupted by a stop of the service", closed);
-        }
-        return closed;
-    }
-
-    /**
      * Records the execution's end and commits its transaction. If a concurrent twin with the same Idempotency-Key
-     * was recorded first, this one is rolled back (its reservation too) and answered as the twin was.
+     * was recorded first, this one is rolled back (its reservation too) and answered as the twin was when it sent
+     * the same document, else refused.
      */
     private ResultDocument end(RunningExecution execution, ExecutionResult result) throws JsonProcessingException {
         NewExecution started = execution.started();
@@ -211,24 +185,15 @@ public final class Executions {
         } catch (JdbcExecutionStore.IdempotencyKeyTaken twin) {
             execution.abandon();
             LOG.info("Execution {} discarded: another with its Idempotency-Key was recorded first", execution.executionId());
-            Optional<ExecutionRecord> first = store.findByIdempotencyKey(started.idempotencyKey());
-            if (first.isEmpty()) {
-                throw new IllegalStateException("the execution holding an Idempotency-Key vanished");
-            }
-            return answerOf(first.get());
+            ExecutionRecord first = store.findByIdempotencyKey(started.idempotencyKey()).orElseThrow(
+                    () -> new IllegalStateException("the execution holding an Idempotency-Key vanished"));
+            return replayOf(first, started.requestDigest());
         } finally {
             execution.abandon();
         }
         LOG.info("Execution {} ended: {}{}", execution.executionId(), result.status(),
                 result.error() == null ? "" : " " + result.error());
         return result;
-    }
-
-    private void closeStale(RunningExecution execution, ExecutionResult result) throws JsonProcessingException {
-        if (store.finish(completionOf(execution, result))) {
-            LOG.info("Execution {} closed: {}{}", execution.executionId(), result.status(),
-                    result.error() == null ? "" : " " + result.error());
-        }
     }
 
     private Completion completionOf(RunningExecution execution, ExecutionResult result) throws JsonProcessingException {
@@ -242,13 +207,10 @@ public final class Executions {
                 clock.instant());
     }
 
-    private ResultDocument answerOf(ExecutionRecord first) throws JsonProcessingException {
-        if (first.resultDocument() == null) {
-            ObjectNode inProgress = objectMapper.createObjectNode()
-                    .put("executionId", first.executionId())
-                    .put("error", "ExecutionInProgress")
-                    .put("cause", "An execution with this Idempotency-Key is still running; ask again shortly.");
-            return new StoredResult(json(inProgress), 409);
+    /** The first response to an Idempotency-Key, for the same document only. */
+    private ResultDocument replayOf(ExecutionRecord first, String requestDigest) {
+        if (!requestDigest.equals(first.requestDigest())) {
+            throw new IdempotencyKeyReusedException();
         }
         WorkflowError error = first.error() == null ? null : WorkflowError.valueOf(first.error());
         return new StoredResult(first.resultDocument(),

@@ -66,7 +66,8 @@ public final class RegistrationStates {
     /**
      * Confirm Registration: prices the registration, then reserves its spots atomically. A registration that
      * passed the availability check but lost the last spot to a concurrent one gets 400 (and so NoSpots); one
-     * for a child whose identical registration was confirmed concurrently gets 409. The reservation is part of
+     * for a child who already holds a registration gets 409 (AlreadyRegistered), or 303 when that registration
+     * was made from this very registration_info by a concurrent retry. The reservation is part of
      * the execution's transaction: the spots are held once the execution is recorded, and never by one that
      * breaks before.
      */
@@ -80,10 +81,11 @@ public final class RegistrationStates {
         Registration confirmed = registration.withFeesAndStartDate(monthlyFee, startDate);
         // in the execution's transaction: the spots are held once the execution is recorded, with it
         return switch (capacityLedger.reserve(execution.transaction(), execution.executionId(), daysOf(registration),
-                confirmed).outcome()) {
+                confirmed, execution.registrationDigest()).outcome()) {
             case CONFIRMED -> TaskResult.ok(confirmed);
             case NO_SPOTS -> TaskResult.rejected(registration);
-            case ALREADY_CONFIRMED -> TaskResult.alreadyConfirmed(registration);
+            case SAME_REGISTRATION_CONFIRMED -> TaskResult.alreadyConfirmed(registration);
+            case CHILD_ALREADY_REGISTERED -> TaskResult.alreadyRegistered(registration);
         };
     }
 

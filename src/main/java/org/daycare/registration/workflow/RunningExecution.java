@@ -17,6 +17,7 @@ import org.daycare.registration.store.StoreTransaction;
 public final class RunningExecution {
 
     private final NewExecution started;
+    private final String registrationDigest;
     private final Clock clock;
     private final Supplier<StoreTransaction> transactions;
     private final List<ExecutionEvent> events = new ArrayList<>();
@@ -24,16 +25,23 @@ public final class RunningExecution {
 
     /**
      * @param started what the execution's record starts with (id, source, input, search keys, start time)
+     * @param registrationDigest DocumentDigest of the submitted registration_info, kept with a confirmation
      * @param transactions opens the execution's transaction, when the execution first needs it
      */
-    public RunningExecution(NewExecution started, Clock clock, Supplier<StoreTransaction> transactions) {
+    public RunningExecution(NewExecution started, String registrationDigest, Clock clock,
+            Supplier<StoreTransaction> transactions) {
         this.started = started;
+        this.registrationDigest = registrationDigest;
         this.clock = clock;
         this.transactions = transactions;
     }
 
     public String executionId() {
         return started.executionId();
+    }
+
+    String registrationDigest() {
+        return registrationDigest;
     }
 
     NewExecution started() {

@@ -12,8 +12,13 @@ public record TaskResult(int statusCode, Registration registration, List<String>
 
     public static final int OK = 200;
     public static final int REJECTED = 400;
-    /** Only from Confirm Registration: the same child was confirmed by a concurrent execution. */
-    public static final int ALREADY_CONFIRMED = 409;
+    /**
+     * Only from Confirm Registration: this same registration was confirmed by a concurrent execution (a retry that
+     * raced the first); that confirmation is the answer ("see other").
+     */
+    public static final int ALREADY_CONFIRMED = 303;
+    /** Only from Confirm Registration: the child already holds a registration, made from another document. */
+    public static final int ALREADY_REGISTERED = 409;
 
     public static TaskResult ok(Registration registration) {
         return new TaskResult(OK, registration, List.of());
@@ -25,6 +30,10 @@ public record TaskResult(int statusCode, Registration registration, List<String>
 
     public static TaskResult alreadyConfirmed(Registration registration) {
         return new TaskResult(ALREADY_CONFIRMED, registration, List.of());
+    }
+
+    public static TaskResult alreadyRegistered(Registration registration) {
+        return new TaskResult(ALREADY_REGISTERED, registration, List.of());
     }
 
     public static TaskResult incomplete(List<String> problems) {

@@ -8,11 +8,13 @@ public enum WorkflowError {
     InformationIncomplete("Notify Missing Info", "The parent did not provide complete information."),
     InvalidAge("Notify Invalid Age", "The child does not meet the age requirements."),
     NoSpots("Notify No Spots", "There are no spots available."),
+    /**
+     * Not a state of the original: the child already holds a registration, made from another document. The cause
+     * says nothing of that registration: whoever sent this one may not be whoever made it.
+     */
+    AlreadyRegistered("Notify Already Registered", "This child already holds a registration; contact the daycare."),
     /** Not a state of the original: an execution that broke on a defect of ours, never on client input. */
-    InternalError("Internal Error", "The registration could not be processed because of an internal error."),
-    /** Not a state of the original: the service stopped (crash, kill) while the execution was running. */
-    ExecutionInterrupted("Interrupted",
-            "The service stopped before this execution ended; nothing was reserved. Submit the registration again.");
+    InternalError("Internal Error", "The registration could not be processed because of an internal error.");
 
     private final String endState;
     private final String cause;

@@ -128,6 +128,31 @@ class FileDropIntakeTest {
         assertLeftInboxFor("archive", "second copy");
     }
 
+    @Test
+    void anotherDocumentDroppedForARegisteredChildEndsAlreadyRegisteredWithNothingOfTheFirst() throws Exception {
+        String registration = Registrations.successCaseForAnotherChild();
+        String child = JSON.readTree(registration).at("/registration_info/child/firstName").asText();
+        drop("family.json", registration);
+        JsonNode first = awaitResult("family.result.json");
+        String other = """
+                {"registration_info": {
+                  "child": {"firstName": "%s", "lastName": "Diallo", "dateOfBirth": "2021-03-27"},
+                  "parents": {"father": {"firstName": "Eve", "lastName": "Stranger", "phone": "555-0100"}},
+                  "daysOfWeek": ["Friday"]}}""".formatted(child);
+
+        drop("other.json", other);
+        JsonNode refused = awaitResult("other.result.json");
+
+        assertThat(first.get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(refused.get("status").asText()).isEqualTo("FAILED");
+        assertThat(refused.get("error").asText()).isEqualTo("AlreadyRegistered");
+        String text = JSON.writeValueAsString(refused);
+        assertThat(text).doesNotContain(first.get("executionId").asText())
+                .doesNotContain("aicha.cisse@example.com").doesNotContain("123-456-7890").doesNotContain("peanut")
+                .doesNotContain("Monday");
+        assertLeftInboxFor("archive", "other");
+    }
+
     private static void drop(String name, String content) throws IOException {
         // Write beside the inbox, then move in: how a well-behaved producer drops a file.
         Path staged = Files.writeString(dataDir.resolve(name + ".staging"), content);

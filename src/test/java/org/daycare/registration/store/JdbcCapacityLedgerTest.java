@@ -10,22 +10,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.time.DayOfWeek;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import org.daycare.registration.store.CapacityLedger.DayCapacity;
 import org.daycare.registration.support.Ledgers;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("JdbcCapacityLedger (H2)")
@@ -133,50 +124,5 @@ class JdbcCapacityLedgerTest {
 
         assertThat(snapshot.get(MONDAY)).isEqualTo(new DayCapacity(1, 1));
         assertThat(ledger.capacity().get(MONDAY)).isEqualTo(new DayCapacity(1, 1));
-    }
-
-    @RepeatedTest(value = 20, name = "round {currentRepetition} of {totalRepetitions}")
-    @DisplayName("16 registrations racing for 5 spots: exactly 5 win, and no day is overbooked")
-    void racingReservations() throws Exception {
-        int spotsPerDay = 5;
-        int contenders = 16;
-        Set<DayOfWeek> days = EnumSet.of(MONDAY, WEDNESDAY, FRIDAY);
-        CapacityLedger ledger = ledger(WEEKDAYS, spotsPerDay);
-
-        CountDownLatch ready = new CountDownLatch(contenders);
-        CountDownLatch startGate = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(contenders);
-        try {
-            List<Future<Boolean>> outcomes = new ArrayList<>();
-            for (int i = 0; i < contenders; i++) {
-                String executionId = "exec-" + i;
-                Callable<Boolean> contender = () -> {
-                    ready.countDown();
-                    if (!startGate.await(10, TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("the start gate never opened");
-                    }
-                    return Ledgers.reserve(ledger, executionId, days);
-                };
-                outcomes.add(pool.submit(contender));
-            }
-            assertThat(ready.await(10, TimeUnit.SECONDS)).as("all contenders at the start gate").isTrue();
-            startGate.countDown();
-
-            int winners = 0;
-            for (Future<Boolean> outcome : outcomes) {
-                if (outcome.get(10, TimeUnit.SECONDS)) {
-                    winners++;
-                }
-            }
-
-            assertThat(winners).isEqualTo(spotsPerDay);
-            for (DayOfWeek day : days) {
-                assertThat(ledger.capacity().get(day)).as(day.toString()).isEqualTo(new DayCapacity(spotsPerDay, spotsPerDay));
-            }
-            assertThat(ledger.capacity().get(TUESDAY).reserved()).isZero();
-        } finally {
-            pool.shutdownNow();
-            assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).as("pool terminated").isTrue();
-        }
     }
 }

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+
+import javax.sql.DataSource;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +17,7 @@ import org.daycare.registration.rules.Registration;
 import org.daycare.registration.store.CapacityLedger;
 import org.daycare.registration.store.Database;
 import org.daycare.registration.store.JdbcCapacityLedger;
+import org.daycare.registration.store.StoreTransaction;
 
 /** Capacity ledgers on a real database for tests: a private in-memory H2, migrated by the application's Flyway. */
 public final class Ledgers {
@@ -46,15 +49,29 @@ public final class Ledgers {
         return on(freshH2(), openDays, spotsPerDay);
     }
 
-    public static JdbcCapacityLedger on(javax.sql.DataSource dataSource, Set<DayOfWeek> openDays, int spotsPerDay) {
+    /** Which database each ledger made here is on, so that {@link #reserve} can commit a reservation there. */
+    private static final Map<CapacityLedger, DataSource> DATABASES = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
+    public static JdbcCapacityLedger on(DataSource dataSource, Set<DayOfWeek> openDays, int spotsPerDay) {
         JdbcCapacityLedger ledger = new JdbcCapacityLedger(dataSource, new ObjectMapper(), Clock.systemUTC());
         ledger.setCapacity(openDays.stream().collect(Collectors.toMap(Function.identity(), day -> spotsPerDay)));
+        DATABASES.put(ledger, dataSource);
         return ledger;
     }
 
-    /** Reserves for a child of the execution's own (so that no two reservations are for the same child). */
+    /**
+     * Reserves for a child of the execution's own (so that no two reservations are for the same child), in a
+     * transaction of its own committed when the spots were taken: the state a test starts from.
+     */
     public static boolean reserve(CapacityLedger ledger, String executionId, Set<DayOfWeek> days) {
-        return ledger.reserve(executionId, days, childOf(executionId)).outcome() == CapacityLedger.Reservation.Outcome.CONFIRMED;
+        try (StoreTransaction transaction = StoreTransaction.open(DATABASES.get(ledger))) {
+            boolean confirmed = ledger.reserve(transaction, executionId, days, childOf(executionId),
+                    "registration-of-" + executionId).outcome() == CapacityLedger.Reservation.Outcome.CONFIRMED;
+            if (confirmed) {
+                transaction.commit();
+            }
+            return confirmed;
+        }
     }
 
     public static Registration childOf(String executionId) {

@@ -5,57 +5,107 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.daycare.registration.support.PostgresServer;
+import org.daycare.registration.support.PostgresServer.PostgresDatabase;
 import org.daycare.registration.support.Registrations;
 import org.daycare.registration.support.RunningApplication;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Many registrations racing for fewer spots over HTTP: exactly the capacity is confirmed, the rest get NoSpots. */
+/**
+ * Many registrations racing over HTTP for fewer spots, on the embedded H2 and on PostgreSQL: exactly the capacity
+ * is confirmed, the rest get NoSpots. Each round races for one day of its own, and the rounds go on until one
+ * shows the contended path: a registration that passed Check Spots Availability and lost the last spot in
+ * Confirm Registration (the conditional update, not the check, is what prevents overbooking).
+ */
 class NoOverbookingTest {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CAPACITY = 5;
     private static final int REQUESTS = 24;
+    private static final List<String> DAYS = List.of("Monday", "Tuesday", "Wednesday", "Thursday", "Friday");
 
     @TempDir
     Path dataDir;
 
-    @Test
-    void concurrentRegistrationsNeverTakeMoreThanTheCapacity() throws Exception {
-        try (RunningApplication app = RunningApplication.start(dataDir,
-                Map.of("daycare.capacity.per-day", String.valueOf(CAPACITY)))) {
-            ExecutorService clients = Executors.newFixedThreadPool(REQUESTS);
-            CountDownLatch startGate = new CountDownLatch(1);
-            List<Future<HttpResponse<String>>> responses = new ArrayList<>();
-            for (int i = 0; i < REQUESTS; i++) {
-                responses.add(clients.submit(() -> {
-                    startGate.await();
-                    return app.postRegistration(Registrations.successCaseForAnotherChild());
-                }));
-            }
-            startGate.countDown();
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"H2", "PostgreSQL"})
+    void concurrentRegistrationsNeverTakeMoreThanTheCapacity(String database) throws Exception {
+        try (RunningApplication app = RunningApplication.start(dataDir, settings(database))) {
+            int lostInConfirm = 0;
+            for (int round = 0; round < DAYS.size() && lostInConfirm == 0; round++) {
+                String day = DAYS.get(round);
+                List<HttpResponse<String>> answers = race(app, day);
 
-            int confirmed = 0;
-            int noSpots = 0;
-            for (Future<HttpResponse<String>> response : responses) {
-                HttpResponse<String> answer = response.get(60, TimeUnit.SECONDS);
-                if (answer.statusCode() == 201) {
-                    confirmed++;
-                } else if (answer.statusCode() == 422 && answer.body().contains("\"error\":\"NoSpots\"")) {
-                    noSpots++;
+                List<HttpResponse<String>> confirmed = answers.stream().filter(a -> a.statusCode() == 201).toList();
+                List<HttpResponse<String>> noSpots = answers.stream()
+                        .filter(a -> a.statusCode() == 422 && a.body().contains("\"error\":\"NoSpots\"")).toList();
+                assertThat(confirmed).as(day).hasSize(CAPACITY);
+                assertThat(noSpots).as(day).hasSize(REQUESTS - CAPACITY);
+                assertThat(JSON.readTree(app.admin("/capacity").body()).get("days").get(round).get("reserved").asInt())
+                        .as(day).isEqualTo(CAPACITY);
+                for (HttpResponse<String> refused : noSpots) {
+                    if (exitedConfirmRegistrationWith400(app, JSON.readTree(refused.body()).get("executionId").asText())) {
+                        lostInConfirm++;
+                    }
                 }
             }
-            clients.shutdown();
-
-            assertThat(confirmed).isEqualTo(CAPACITY);
-            assertThat(noSpots).isEqualTo(REQUESTS - CAPACITY);
+            assertThat(lostInConfirm).as("a registration passed the availability check and lost in Confirm Registration")
+                    .isPositive();
         }
+    }
+
+    private Map<String, String> settings(String database) {
+        if (database.equals("H2")) {
+            return Map.of("daycare.capacity.per-day", String.valueOf(CAPACITY));
+        }
+        PostgresDatabase postgres = PostgresServer.freshDatabase();
+        return Map.of("daycare.capacity.per-day", String.valueOf(CAPACITY), "daycare.db.url", postgres.jdbcUrl(),
+                "daycare.db.user", postgres.user(), "daycare.db.password", postgres.password());
+    }
+
+    /** REQUESTS registrations of distinct children for the one day, released together by a barrier. */
+    private static List<HttpResponse<String>> race(RunningApplication app, String day) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(REQUESTS);
+        CyclicBarrier startGate = new CyclicBarrier(REQUESTS);
+        try {
+            List<Future<HttpResponse<String>>> responses = new ArrayList<>();
+            for (int i = 0; i < REQUESTS; i++) {
+                String registration = Registrations.successCaseForAnotherChild()
+                        .replace("[\"Monday\", \"Tuesday\", \"Wednesday\", \"Thursday\", \"Friday\"]", "[\"" + day + "\"]");
+                responses.add(clients.submit(() -> {
+                    startGate.await(10, TimeUnit.SECONDS);
+                    return app.postRegistration(registration);
+                }));
+            }
+            List<HttpResponse<String>> answers = new ArrayList<>();
+            for (Future<HttpResponse<String>> response : responses) {
+                answers.add(response.get(60, TimeUnit.SECONDS));
+            }
+            return answers;
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    private static boolean exitedConfirmRegistrationWith400(RunningApplication app, String executionId) throws Exception {
+        for (JsonNode event : JSON.readTree(app.admin("/executions/" + executionId + "/history").body()).get("events")) {
+            if (event.get("state").asText().equals("Confirm Registration") && event.get("type").asText().equals("EXITED")
+                    && event.path("statusCode").asInt() == 400) {
+                return true;
+            }
+        }
+        return false;
     }
 }

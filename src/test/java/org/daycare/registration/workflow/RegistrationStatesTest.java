@@ -205,7 +205,8 @@ class RegistrationStatesTest {
     private static TaskResult confirm(RegistrationStates states, DataSource database, TaskResult available,
             String executionId) {
         RunningExecution execution = new RunningExecution(new NewExecution(executionId, "test", "{}", null, null, null,
-                null, Instant.EPOCH), TODAY_CLOCK, () -> StoreTransaction.open(database));
+                null, null, Instant.EPOCH), "registration-of-" + executionId, TODAY_CLOCK,
+                () -> StoreTransaction.open(database));
         TaskResult result = states.confirmRegistration(available, execution);
         execution.commit();
         return result;

@@ -36,23 +36,20 @@ final class InMemoryLedger implements CapacityLedger {
         return true;
     }
 
+    /** No transaction in memory: the spots are held at once. */
     @Override
-    public Reservation reserve(String executionId, Set<DayOfWeek> days, Registration registration) {
+    public Reservation reserve(StoreTransaction transaction, String executionId, Set<DayOfWeek> days,
+            Registration registration, String registrationDigest) {
         String child = registration.child().identityKey();
-        if (confirmed.putIfAbsent(child, new Confirmation(executionId, null)) != null) {
-            return new Reservation(Reservation.Outcome.ALREADY_CONFIRMED);
+        Confirmation earlier = confirmed.putIfAbsent(child, new Confirmation(executionId, null, registrationDigest));
+        if (earlier != null) {
+            return new Reservation(registrationDigest.equals(earlier.registrationDigest())
+                    ? Reservation.Outcome.SAME_REGISTRATION_CONFIRMED : Reservation.Outcome.CHILD_ALREADY_REGISTERED);
         }
         for (DayOfWeek day : days) {
             reserved.incrementAndGet(day.getValue());
         }
         return new Reservation(Reservation.Outcome.CONFIRMED);
-    }
-
-    /** No transaction in memory: the spots are held at once. */
-    @Override
-    public Reservation reserve(StoreTransaction transaction, String executionId, Set<DayOfWeek> days,
-            Registration registration) {
-        return reserve(executionId, days, registration);
     }
 
     @Override

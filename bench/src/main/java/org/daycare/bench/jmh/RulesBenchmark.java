@@ -87,7 +87,7 @@ public class RulesBenchmark {
         }
         // an execution with no database behind it: the floor's ledger keeps everything in memory
         RunningExecution execution = new RunningExecution(new NewExecution("exec-" + n, "bench", "{}", null, null,
-                null, null, clock.instant()), clock, () -> null);
+                null, null, null, clock.instant()), "registration-" + n, clock, () -> null);
         return expect(states.confirmRegistration(result, execution), n, Documents.Kind.SUCCESS);
     }
 
