@@ -29,6 +29,8 @@ public class IntakeRoutes extends RouteBuilder {
     /** Where the consumer moves the drop once answered: set per file by {@link #nameTheResultAndTheDisposition}. */
     static final String DROP_TARGET = "dropTarget";
     static final String RESULT_NAME = "resultName";
+    /** What the log calls a dropped file (see {@link DropReference}). */
+    static final String DROP_REFERENCE = "dropReference";
     /** File names stay well under the 255 bytes file systems allow once a suffix is added. */
     private static final int MAX_STEM_BYTES = 100;
 
@@ -85,6 +87,7 @@ public class IntakeRoutes extends RouteBuilder {
                 .routeId("file-drop-intake")
                 .routeConfigurationId(SubmissionErrorHandling.FILE_INTAKE)
                 .setProperty(Executions.SOURCE, simple(Executions.FILE_SOURCE_PREFIX + "${file:onlyname}"))
+                .setProperty(DROP_REFERENCE, method(DropReference.class, "of(${header.CamelFileNameOnly})"))
                 .to("direct:submit-registration")
                 .to(WRITE_RESULT_FILE);
 

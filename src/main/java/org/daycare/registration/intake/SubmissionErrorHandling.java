@@ -37,7 +37,8 @@ public class SubmissionErrorHandling extends RouteConfigurationBuilder {
         RouteConfigurationDefinition file = routeConfiguration(FILE_INTAKE)
                 .errorHandler(defaultErrorHandler().logExhausted(false));
         file.onException(StoreUnavailableException.class).handled(false)
-                .log(LoggingLevel.WARN, "Database unavailable, the dropped file stays in the inbox: ${exception.message}");
+                .log(LoggingLevel.WARN, "Database unavailable, the dropped file ${exchangeProperty."
+                        + IntakeRoutes.DROP_REFERENCE + "} stays in the inbox: ${exception.message}");
         answeringErrors(file, IntakeRoutes.WRITE_RESULT_FILE);
     }
 

@@ -58,6 +58,10 @@ public final class ApplicationProcess implements AutoCloseable {
         return process;
     }
 
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
     public boolean healthy() throws Exception {
         return send("GET", "/observe/health", null).statusCode() == 200;
     }
