@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.daycare.bench.jmh.RouterBenchmark;
 import org.daycare.bench.jmh.RulesBenchmark;
 import org.daycare.bench.jmh.WorkflowBenchmark;
 import org.openjdk.jmh.results.BenchmarkResult;
@@ -39,7 +40,8 @@ final class WorkflowFigure {
         // TaskResult loaded by the main thread, as in the shipped application (see MainThreadClassLoading)
         jvmArgs.add("-javaagent:" + settings.root.resolve("bench/target/bench-agent.jar"));
         Options options = new OptionsBuilder()
-                .include("^(" + WorkflowBenchmark.class.getName() + "|" + RulesBenchmark.class.getName() + ")\\.")
+                .include("^(" + WorkflowBenchmark.class.getName() + "|" + RulesBenchmark.class.getName() + "|"
+                        + RouterBenchmark.class.getName() + ")\\.")
                 .forks(settings.jmhForks)
                 .warmupIterations(settings.jmhWarmupIterations)
                 .warmupTime(TimeValue.milliseconds(settings.jmhIterationMillis))
@@ -55,8 +57,8 @@ final class WorkflowFigure {
         Map<String, List<Double>> scores = new LinkedHashMap<>();
         for (RunResult result : results) {
             String name = result.getParams().getBenchmark().replaceAll(".*\\.", "");
-            String database = result.getParams().getParam("database");
-            String key = database == null ? name : name + "[" + database + "]";
+            String variant = result.getParams().getParam(name.equals("execution") ? "database" : "body");
+            String key = variant == null ? name : name + "[" + variant + "]";
             List<Double> rounds = scores.computeIfAbsent(key, k -> new ArrayList<>());
             for (BenchmarkResult fork : result.getBenchmarkResults()) {
                 for (IterationResult iteration : fork.getIterationResults()) {
@@ -82,5 +84,16 @@ final class WorkflowFigure {
         report.row("2", "workflow executions/s, H2 in-memory", memory, "exec/s", "4 rules, plain Java", floor,
                 "closest to 'no database': jdbc:h2:mem");
         report.row("2", "  H2 file vs H2 in-memory", file / memory, "x", null, Double.NaN, null);
+        // issue 9: the body type of the tasks' answers, chosen from these (the routers decide with jsonpath)
+        double filterOnMap = Stats.median(scores.getOrDefault("filterPredicates[map]", List.of()));
+        double filterOnPojo = Stats.median(scores.getOrDefault("filterPredicates[pojo]", List.of()));
+        double onceOnPojo = Stats.median(scores.getOrDefault("onceIntoAProperty[pojo]", List.of()));
+        double simpleOnPojo = Stats.median(scores.getOrDefault("simpleOnTheBody[pojo]", List.of()));
+        figure.put("router_filter_map_median", filterOnMap).put("router_filter_pojo_median", filterOnPojo)
+                .put("router_once_pojo_median", onceOnPojo).put("router_simple_pojo_median", simpleOnPojo);
+        report.row("2", "Choice decision, jsonpath filters, Map body", filterOnMap, "decisions/s",
+                "same on a POJO body", filterOnPojo, "two whens, the second taken");
+        report.row("2", "  jsonpath once into a property, POJO body", onceOnPojo, "decisions/s",
+                "simple ${body.statusCode}", simpleOnPojo, null);
     }
 }

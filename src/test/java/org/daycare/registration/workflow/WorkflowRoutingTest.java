@@ -8,6 +8,9 @@ import java.util.EnumSet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
+import org.apache.camel.model.ChoiceDefinition;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
@@ -109,6 +112,21 @@ class WorkflowRoutingTest extends CamelTestSupport {
     }
 
     @Test
+    void eachRouterIsTheOriginalsChoiceStateDecidingOnStatusCodeWithJsonPath() throws Exception {
+        startWithWorkflowRoutes();
+
+        for (String router : new String[] {"Information Check Result", "Age Check Result", "Spot Availability Result",
+                "Confirmation Result"}) {
+            ProcessorDefinition<?> definition = ((ModelCamelContext) context).getProcessorDefinition(router);
+            assertThat(definition).as(router).isInstanceOf(ChoiceDefinition.class);
+            assertThat(((ChoiceDefinition) definition).getWhenClauses()).as(router).isNotEmpty().allSatisfy(when -> {
+                assertThat(when.getExpression().getLanguage()).isEqualTo("jsonpath");
+                assertThat(when.getExpression().getExpression()).matches("\\$\\[\\?\\(@\\.statusCode == \\d{3}\\)\\]");
+            });
+        }
+    }
+
+    @Test
     void checkInformation400GoesToNotifyMissingInfo() throws Exception {
         startWithWorkflowRoutes();
         reached("notify-missing-info").expectedMessageCount(1);
@@ -153,8 +171,8 @@ class WorkflowRoutingTest extends CamelTestSupport {
     void aRegistrationThatLosesTheLastSpotAfterTheCheckEndsInNoSpotsAtConfirmation() throws Exception {
         // The last spot goes to a concurrent execution between this one's check and its confirmation.
         loadWorkflowRoutes();
-        AdviceWith.adviceWith(context, "check-spots-availability", route -> route.weaveByToUri("direct:confirm-registration")
-                .before().process(exchange -> Ledgers.reserve(ledger, "a-concurrent-execution", WEEKDAYS)));
+        AdviceWith.adviceWith(context, "confirm-registration", route -> route.weaveAddFirst()
+                .process(exchange -> Ledgers.reserve(ledger, "a-concurrent-execution", WEEKDAYS)));
         context.start();
         reached("confirm-registration").expectedMessageCount(1);
         reached("notify-no-spots").expectedMessageCount(1);
@@ -171,7 +189,7 @@ class WorkflowRoutingTest extends CamelTestSupport {
     void aStatusCodeOtherThan200Or400IsAnErrorNotAFallThrough() throws Exception {
         loadWorkflowRoutes();
         AdviceWith.adviceWith(context, "check-age-range", route -> route.weaveByType(org.apache.camel.model.BeanDefinition.class)
-                .replace().setBody(org.apache.camel.builder.Builder.constant(new TaskResult(503, null, java.util.List.of()))));
+                .selectIndex(1).replace().setBody(org.apache.camel.builder.Builder.constant(new TaskResult(503, null, java.util.List.of()))));
         context.start();
         reached("check-spots-availability").expectedMessageCount(0);
         reached("notify-invalid-age").expectedMessageCount(0);
