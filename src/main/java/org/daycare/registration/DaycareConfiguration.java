@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.http.base.HttpHeaderFilterStrategy;
+import org.apache.camel.spi.HeaderFilterStrategy;
 import org.daycare.registration.admin.AdminApi;
 import org.daycare.registration.admin.AdminToken;
 import org.daycare.registration.intake.RegistrationDocumentReader;
@@ -194,6 +196,17 @@ public class DaycareConfiguration implements CamelConfiguration {
     @BindToRegistry
     public AdminToken adminToken() throws java.io.IOException {
         return AdminToken.configuredOrGenerated(adminToken, Path.of(dataDir, "admin-token"));
+    }
+
+    /**
+     * The header filter of the admin endpoints: platform-http's default one drops Cache-Control from answers, and
+     * theirs must carry no-store (they hold personal data).
+     */
+    @BindToRegistry
+    public HeaderFilterStrategy adminHeaderFilterStrategy() {
+        HttpHeaderFilterStrategy strategy = new HttpHeaderFilterStrategy();
+        strategy.getOutFilter().remove("cache-control");
+        return strategy;
     }
 
     @BindToRegistry
