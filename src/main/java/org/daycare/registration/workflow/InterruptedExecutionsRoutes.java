@@ -11,9 +11,9 @@ public class InterruptedExecutionsRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("timer:interrupted-executions?delay={{daycare.executions.sweep-delay-ms:0}}"
-                + "&period={{daycare.executions.sweep-period-ms:30000}}")
+        from("timer:interrupted-executions?delay={{daycare.executions.sweep-delay-ms}}"
+                + "&period={{daycare.executions.sweep-period-ms}}")
                 .routeId("close-interrupted-executions")
-                .bean("executions", "closeInterrupted({{daycare.executions.stale-after-seconds:60}})");
+                .bean("executions", "closeInterrupted({{daycare.executions.stale-after-seconds}})");
     }
 }
