@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.http.base.HttpHeaderFilterStrategy;
+import org.apache.camel.spi.HeaderFilterStrategy;
 import org.daycare.registration.admin.AdminApi;
 import org.daycare.registration.admin.AdminToken;
 import org.daycare.registration.intake.RegistrationDocumentReader;
@@ -36,73 +38,76 @@ import org.daycare.registration.workflow.Executions;
 import org.daycare.registration.workflow.RegistrationStates;
 import org.daycare.registration.workflow.ResultDocuments;
 
-/** Every bean of the application, made once from configuration; the keys are documented in the README. */
+/**
+ * Every bean of the application, made once from configuration; the keys are documented in the README. No key has a
+ * default here: each has its one default in config/application.properties, and a key missing there stops start-up.
+ */
 public class DaycareConfiguration implements CamelConfiguration {
 
-    @PropertyInject(value = "daycare.clock.zone", defaultValue = "")
+    @PropertyInject("daycare.clock.zone")
     private String clockZone;
     /** Pins today's date (ISO) for demos and tests; time of day still runs. */
-    @PropertyInject(value = "daycare.clock.today", defaultValue = "")
+    @PropertyInject("daycare.clock.today")
     private String clockToday;
 
-    @PropertyInject(value = "daycare.opening-days", defaultValue = "Monday,Tuesday,Wednesday,Thursday,Friday")
+    @PropertyInject("daycare.opening-days")
     private String openingDays;
-    @PropertyInject(value = "daycare.age.min", defaultValue = "2")
+    @PropertyInject("daycare.age.min")
     private int minimumAge;
-    @PropertyInject(value = "daycare.age.max", defaultValue = "5")
+    @PropertyInject("daycare.age.max")
     private int maximumAge;
-    @PropertyInject(value = "daycare.fees", defaultValue = "2:800,3:750,4:700,5:650")
+    @PropertyInject("daycare.fees")
     private String fees;
-    @PropertyInject(value = "daycare.start-offset-days", defaultValue = "14")
+    @PropertyInject("daycare.start-offset-days")
     private int startOffsetDays;
-    @PropertyInject(value = "daycare.capacity.per-day", defaultValue = "20")
+    @PropertyInject("daycare.capacity.per-day")
     private int capacityPerDay;
     /** Per-day exceptions to capacity.per-day, e.g. {@code Friday:10,Monday:25}. */
-    @PropertyInject(value = "daycare.capacity.overrides", defaultValue = "")
+    @PropertyInject("daycare.capacity.overrides")
     private String capacityOverrides;
 
-    @PropertyInject(value = "daycare.data-dir", defaultValue = "data")
+    @PropertyInject("daycare.data-dir")
     private String dataDir;
     /** Empty: the embedded H2 database under the data directory. */
-    @PropertyInject(value = "daycare.db.url", defaultValue = "")
+    @PropertyInject("daycare.db.url")
     private String dbUrl;
-    @PropertyInject(value = "daycare.db.user", defaultValue = "")
+    @PropertyInject("daycare.db.user")
     private String dbUser;
-    @PropertyInject(value = "daycare.db.password", defaultValue = "")
+    @PropertyInject("daycare.db.password")
     private String dbPassword;
-    @PropertyInject(value = "daycare.db.pool-size", defaultValue = "10")
+    @PropertyInject("daycare.db.pool-size")
     private int dbPoolSize;
-    @PropertyInject(value = "daycare.db.connection-timeout-ms", defaultValue = "3000")
+    @PropertyInject("daycare.db.connection-timeout-ms")
     private long dbConnectionTimeoutMillis;
-    @PropertyInject(value = "daycare.admin.token", defaultValue = "")
+    @PropertyInject("daycare.admin.token")
     private String adminToken;
 
-    @PropertyInject(value = "daycare.http.max-body-bytes", defaultValue = "65536")
+    @PropertyInject("daycare.http.max-body-bytes")
     private long maxBodyBytes;
-    @PropertyInject(value = "daycare.json.max-nesting-depth", defaultValue = "32")
+    @PropertyInject("daycare.json.max-nesting-depth")
     private int maxNestingDepth;
-    @PropertyInject(value = "daycare.json.max-string-length", defaultValue = "20000")
+    @PropertyInject("daycare.json.max-string-length")
     private int maxStringLength;
 
-    @PropertyInject(value = "daycare.sns.topic-arn", defaultValue = "")
+    @PropertyInject("daycare.sns.topic-arn")
     private String snsTopicArn;
-    @PropertyInject(value = "daycare.notifications", defaultValue = "data/notifications")
+    @PropertyInject("daycare.notifications")
     private String notificationsDirectory;
-    @PropertyInject(value = "daycare.notify.lease-ms", defaultValue = "60000")
+    @PropertyInject("daycare.notify.lease-ms")
     private long notifyLeaseMillis;
-    @PropertyInject(value = "daycare.notify.retry-base-ms", defaultValue = "1000")
+    @PropertyInject("daycare.notify.retry-base-ms")
     private long notifyRetryBaseMillis;
-    @PropertyInject(value = "daycare.notify.retry-max-ms", defaultValue = "300000")
+    @PropertyInject("daycare.notify.retry-max-ms")
     private long notifyRetryMaxMillis;
-    @PropertyInject(value = "daycare.sns.region", defaultValue = "us-east-1")
+    @PropertyInject("daycare.sns.region")
     private String snsRegion;
-    @PropertyInject(value = "daycare.sns.endpoint", defaultValue = "")
+    @PropertyInject("daycare.sns.endpoint")
     private String snsEndpoint;
-    @PropertyInject(value = "daycare.sns.access-key", defaultValue = "")
+    @PropertyInject("daycare.sns.access-key")
     private String snsAccessKey;
-    @PropertyInject(value = "daycare.sns.secret-key", defaultValue = "")
+    @PropertyInject("daycare.sns.secret-key")
     private String snsSecretKey;
-    @PropertyInject(value = "daycare.sns.timeout-ms", defaultValue = "10000")
+    @PropertyInject("daycare.sns.timeout-ms")
     private long snsTimeoutMillis;
 
     @BindToRegistry
@@ -194,6 +199,17 @@ public class DaycareConfiguration implements CamelConfiguration {
     @BindToRegistry
     public AdminToken adminToken() throws java.io.IOException {
         return AdminToken.configuredOrGenerated(adminToken, Path.of(dataDir, "admin-token"));
+    }
+
+    /**
+     * The header filter of the admin endpoints: platform-http's default one drops Cache-Control from answers, and
+     * theirs must carry no-store (they hold personal data).
+     */
+    @BindToRegistry
+    public HeaderFilterStrategy adminHeaderFilterStrategy() {
+        HttpHeaderFilterStrategy strategy = new HttpHeaderFilterStrategy();
+        strategy.getOutFilter().remove("cache-control");
+        return strategy;
     }
 
     @BindToRegistry

@@ -72,7 +72,8 @@ final class NotificationFigure {
             try (HikariDataSource dataSource = Seeder.open(data);
                  SnsClient sns = SnsClients.create(FauxqsServer.REGION, fauxqs.endpoint(), FauxqsServer.ACCESS_KEY,
                          FauxqsServer.SECRET_KEY, Duration.ofSeconds(10))) {
-                NotificationOutbox outbox = new NotificationOutbox(dataSource, Clock.systemUTC());
+                NotificationOutbox outbox = new NotificationOutbox(dataSource, Clock.systemUTC(), Duration.ofSeconds(1),
+                        Duration.ofMinutes(5));
                 NotificationPublisher batch = NotificationPublisher.to(fauxqs.topicArn(), () -> sns,
                         data.resolve("notifications"), json, Clock.systemUTC());
                 NotificationPublisher single = oneAtATime(batch);

@@ -78,7 +78,7 @@ final class Seeder {
     }
 
     static HikariDataSource open(Path dataDir) {
-        return Database.open(h2Url(dataDir), "", "", 4);
+        return Database.open(h2Url(dataDir), "", "", 4, 3000);
     }
 
     /** An execution id of 36 characters, like the application's UUIDs, from a tag of 4 characters and a number. */

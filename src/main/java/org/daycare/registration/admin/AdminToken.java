@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -15,6 +16,9 @@ import java.util.Base64;
  */
 public final class AdminToken {
 
+    /** A configured token shorter than this is refused at start-up: the admin endpoints are on the open port. */
+    public static final int MIN_CONFIGURED_LENGTH = 16;
+
     private final byte[] expected;
 
     private AdminToken(String token) {
@@ -23,19 +27,43 @@ public final class AdminToken {
 
     public static AdminToken configuredOrGenerated(String configured, Path tokenFile) throws IOException {
         if (!configured.isBlank()) {
-            return new AdminToken(configured.strip());
+            String token = configured.strip();
+            if (token.length() < MIN_CONFIGURED_LENGTH) {
+                // the length only, never the token
+                throw new IllegalArgumentException("daycare.admin.token is " + token.length() + " characters long;"
+                        + " it must have at least " + MIN_CONFIGURED_LENGTH + ", as a short bearer token can be guessed."
+                        + " Set a longer one, or leave it empty to have one generated into " + tokenFile);
+            }
+            return new AdminToken(token);
         }
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        Files.createDirectories(tokenFile.toAbsolutePath().getParent());
-        Files.writeString(tokenFile, token + "\n", StandardCharsets.UTF_8);
+        writeOwnerOnly(tokenFile, token + "\n");
+        return new AdminToken(token);
+    }
+
+    /**
+     * The file is created owner-only (never readable by others, not even for a moment) under a new name beside the
+     * target, then renamed over it. Writing into an earlier file instead would hand the token to whoever holds it
+     * open, or follow a link planted in its place.
+     */
+    private static void writeOwnerOnly(Path tokenFile, String content) throws IOException {
+        Path directory = Files.createDirectories(tokenFile.toAbsolutePath().getParent());
+        Path written;
         try {
-            Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
+            written = Files.createTempFile(directory, ".admin-token-", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException notPosix) {
             // a non-POSIX file system: the data directory's own permissions protect it
+            written = Files.createTempFile(directory, ".admin-token-", ".tmp");
         }
-        return new AdminToken(token);
+        try {
+            Files.writeString(written, content, StandardCharsets.UTF_8);
+            Files.move(written, tokenFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(written);
+        }
     }
 
     /** Checks an Authorization header value; the comparison takes the same time wherever the tokens differ. */

@@ -9,13 +9,13 @@ import org.apache.camel.builder.RouteBuilder;
  */
 public class EchoRoutes extends RouteBuilder {
 
-    @PropertyInject(value = "daycare.bench.echo-enabled", defaultValue = "false")
+    @PropertyInject("daycare.bench.echo-enabled")
     private boolean enabled;
 
     @Override
     public void configure() {
         if (enabled) {
-            from("platform-http:{{daycare.bench.echo-path:/bench/echo}}?httpMethodRestrict=POST")
+            from("platform-http:{{daycare.bench.echo-path}}?httpMethodRestrict=POST")
                     .routeId("benchmark-echo")
                     .removeHeaders("*", "Content-Type");
         }

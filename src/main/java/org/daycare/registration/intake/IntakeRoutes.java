@@ -55,7 +55,7 @@ public class IntakeRoutes extends RouteBuilder {
                         .to("direct:start-execution")
                 .end();
 
-        from("platform-http:{{daycare.http.path:/registrations}}?httpMethodRestrict=POST")
+        from("platform-http:{{daycare.http.path}}?httpMethodRestrict=POST")
                 .routeId("http-intake")
                 .routeConfigurationId(SubmissionErrorHandling.HTTP_INTAKE)
                 .setProperty(Executions.SOURCE, constant("http"))
@@ -80,9 +80,9 @@ public class IntakeRoutes extends RouteBuilder {
         // backslash are left alone: the file component reads one as a path separator. greedy: after a poll that found
         // files the next one starts at once, so a backlog drains back to back (the poll delay is for an idle inbox).
         from("file:{{daycare.inbox}}?include=RAW((?s).*\\.json)&exclude=RAW(.*\\\\.*)"
-                + "&readLock=changed&readLockMinAge={{daycare.inbox.min-age:1s}}&readLockMinLength=0"
-                + "&readLockCheckInterval={{daycare.inbox.check-interval:250}}&delay={{daycare.inbox.poll-delay:500}}"
-                + "&maxMessagesPerPoll={{daycare.inbox.max-per-poll:500}}&greedy=true"
+                + "&readLock=changed&readLockMinAge={{daycare.inbox.min-age}}&readLockMinLength=0"
+                + "&readLockCheckInterval={{daycare.inbox.check-interval}}&delay={{daycare.inbox.poll-delay}}"
+                + "&maxMessagesPerPoll={{daycare.inbox.max-per-poll}}&greedy=true"
                 + "&move=${exchangeProperty." + DROP_TARGET + "}")
                 .routeId("file-drop-intake")
                 .routeConfigurationId(SubmissionErrorHandling.FILE_INTAKE)

@@ -21,7 +21,7 @@ public class NotificationRoutes extends RouteBuilder {
     public void configure() {
         // fixedRate=false: the next poll is scheduled after the previous one ended, so polls never overlap or pile up
         // behind a slow SNS. The drainer handles every failure itself; the exchange carries no personal data anyway.
-        from("timer:notification-outbox?fixedRate=false&delay={{daycare.notify.poll-ms:200}}&period={{daycare.notify.poll-ms:200}}")
+        from("timer:notification-outbox?fixedRate=false&delay={{daycare.notify.poll-ms}}&period={{daycare.notify.poll-ms}}")
                 .routeId("drain-notification-outbox")
                 .errorHandler(noErrorHandler())
                 .bean("outboxDrainer", "drain");

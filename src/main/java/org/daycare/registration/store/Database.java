@@ -10,16 +10,10 @@ public final class Database {
     private Database() {
     }
 
-    public static HikariDataSource open(String jdbcUrl, String user, String password, int poolSize) {
-        return open(jdbcUrl, user, password, poolSize, DEFAULT_CONNECTION_TIMEOUT_MS);
-    }
-
     /**
-     * How long a request waits for a connection before the database counts as unreachable and the client gets
-     * 503 (HikariCP's own default, 30 s, would hold every request that long).
+     * {@code connectionTimeoutMillis} is how long a request waits for a connection before the database counts as
+     * unreachable and the client gets 503 (HikariCP's own default, 30 s, would hold every request that long).
      */
-    public static final long DEFAULT_CONNECTION_TIMEOUT_MS = 3000;
-
     public static HikariDataSource open(String jdbcUrl, String user, String password, int poolSize,
             long connectionTimeoutMillis) {
         HikariConfig config = new HikariConfig();

@@ -57,11 +57,6 @@ public final class NotificationOutbox {
     private final Duration backoffBase;
     private final Duration backoffCap;
 
-    /** Backoff 1 s doubling, capped at 5 minutes. */
-    public NotificationOutbox(DataSource dataSource, Clock clock) {
-        this(dataSource, clock, Duration.ofSeconds(1), Duration.ofMinutes(5));
-    }
-
     public NotificationOutbox(DataSource dataSource, Clock clock, Duration backoffBase, Duration backoffCap) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.clock = Objects.requireNonNull(clock, "clock");

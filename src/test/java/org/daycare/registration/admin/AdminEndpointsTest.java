@@ -60,6 +60,28 @@ class AdminEndpointsTest {
     }
 
     @Test
+    void everyAdminAnswerCarriesCacheControlNoStoreRefusalsIncluded() {
+        record Answer(String what, int expectedStatus, HttpResponse<String> response) {
+        }
+        List<Answer> answers = new ArrayList<>();
+        for (String path : List.of("/executions", "/executions/" + confirmedId, "/executions/" + confirmedId + "/history",
+                "/capacity")) {
+            answers.add(new Answer(path, 200, app.admin(path)));
+            answers.add(new Answer(path + " without a token", 401, app.send(HttpRequest.newBuilder(app.uri(path)).GET())));
+            answers.add(new Answer(path + " with a wrong token", 401, app.send(HttpRequest.newBuilder(app.uri(path))
+                    .header("Authorization", "Bearer " + RunningApplication.ADMIN_TOKEN + "x").GET())));
+        }
+        answers.add(new Answer("an unknown execution", 404, app.admin("/executions/no-such-execution")));
+        answers.add(new Answer("an unknown execution's history", 404, app.admin("/executions/no-such-execution/history")));
+        answers.add(new Answer("a bad query", 400, app.admin("/executions?limit=0")));
+
+        for (Answer answer : answers) {
+            assertThat(answer.response().statusCode()).as(answer.what()).isEqualTo(answer.expectedStatus());
+            assertThat(answer.response().headers().allValues("Cache-Control")).as(answer.what()).containsExactly("no-store");
+        }
+    }
+
+    @Test
     void anExecutionIsReadBackWithItsInputAndResult() throws Exception {
         HttpResponse<String> response = app.admin("/executions/" + confirmedId);
 

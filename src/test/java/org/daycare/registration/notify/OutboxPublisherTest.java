@@ -58,6 +58,9 @@ class OutboxPublisherTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Retry backoff of the outboxes these tests read and drain directly. */
+    private static final Duration BACKOFF_BASE = Duration.ofSeconds(1);
+    private static final Duration BACKOFF_CAP = Duration.ofMinutes(5);
 
     static FauxqsServer sns;
 
@@ -276,7 +279,7 @@ class OutboxPublisherTest {
             }
         };
         try (HikariDataSource unreachable = new HikariDataSource(config)) {
-            OutboxDrainer down = new OutboxDrainer(new NotificationOutbox(unreachable, Clock.systemUTC()), recorder,
+            OutboxDrainer down = new OutboxDrainer(new NotificationOutbox(unreachable, Clock.systemUTC(), BACKOFF_BASE, BACKOFF_CAP), recorder,
                     Duration.ofSeconds(30));
             assertThat(down.drain()).isZero(); // nothing thrown
             assertThat(down.drain()).isZero();
@@ -331,7 +334,7 @@ class OutboxPublisherTest {
     }
 
     private NotificationOutbox outbox() {
-        return new NotificationOutbox(dataSource, Clock.systemUTC());
+        return new NotificationOutbox(dataSource, Clock.systemUTC(), BACKOFF_BASE, BACKOFF_CAP);
     }
 
     enum Outcome { SUCCEEDED, FAILED }

@@ -83,7 +83,7 @@ class NotificationOutboxTest {
             config.setMaximumPoolSize(8);
             dataSource = new HikariDataSource(config);
             Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-            outbox = new NotificationOutbox(dataSource, clock);
+            outbox = new NotificationOutbox(dataSource, clock, Duration.ofSeconds(1), Duration.ofMinutes(5));
         }
 
         @AfterEach
@@ -155,7 +155,8 @@ class NotificationOutboxTest {
             try {
                 List<Future<List<String>>> futures = new ArrayList<>();
                 for (int c = 0; c < claimers; c++) {
-                    NotificationOutbox instance = new NotificationOutbox(dataSource, clock);
+                    NotificationOutbox instance = new NotificationOutbox(dataSource, clock, Duration.ofSeconds(1),
+                            Duration.ofMinutes(5));
                     futures.add(pool.submit(() -> {
                         start.await();
                         List<String> mine = new ArrayList<>();

@@ -22,11 +22,15 @@ import org.daycare.registration.store.StoreTransaction;
 /** Capacity ledgers on a real database for tests: a private in-memory H2, migrated by the application's Flyway. */
 public final class Ledgers {
 
+    /** How long these pools' callers wait for a connection: the tests' own bound, the service's default value. */
+    public static final long CONNECTION_TIMEOUT_MS = 3000;
+
     private Ledgers() {
     }
 
     public static HikariDataSource freshH2() {
-        return Database.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", 20);
+        return Database.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", 20,
+                CONNECTION_TIMEOUT_MS);
     }
 
     private static final List<HikariDataSource> OPEN_POSTGRES_POOLS = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -34,7 +38,8 @@ public final class Ledgers {
     /** A fresh database on the test JVM's embedded PostgreSQL, migrated, with a small pool: see {@link #closePools}. */
     public static HikariDataSource freshPostgres() {
         PostgresServer.PostgresDatabase database = PostgresServer.freshDatabase();
-        HikariDataSource pool = Database.open(database.jdbcUrl(), database.user(), database.password(), 4);
+        HikariDataSource pool = Database.open(database.jdbcUrl(), database.user(), database.password(), 4,
+                CONNECTION_TIMEOUT_MS);
         OPEN_POSTGRES_POOLS.add(pool);
         return pool;
     }

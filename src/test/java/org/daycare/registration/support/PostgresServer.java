@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * PostgresDatabase db = PostgresServer.freshDatabase();
- * HikariDataSource pool = Database.open(db.jdbcUrl(), db.user(), db.password(), 5);
+ * HikariDataSource pool = Database.open(db.jdbcUrl(), db.user(), db.password(), 5, 3000);
  * }</pre>
  *
  * <p>The server listens on 127.0.0.1 only (a free port chosen by zonky); the JDBC URLs name 127.0.0.1 too.
