@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.http.base.HttpHeaderFilterStrategy;
 import org.apache.camel.spi.HeaderFilterStrategy;
@@ -43,6 +44,12 @@ import org.daycare.registration.workflow.ResultDocuments;
  * default here: each has its one default in config/application.properties, and a key missing there stops start-up.
  */
 public class DaycareConfiguration implements CamelConfiguration {
+
+    /** The API's server; the management endpoints (health, metrics) must share it: see {@link #configure}. */
+    @PropertyInject("camel.server.port")
+    private int serverPort;
+    @PropertyInject("camel.management.port")
+    private int managementPort;
 
     @PropertyInject("daycare.clock.zone")
     private String clockZone;
@@ -109,6 +116,19 @@ public class DaycareConfiguration implements CamelConfiguration {
     private String snsSecretKey;
     @PropertyInject("daycare.sns.timeout-ms")
     private long snsTimeoutMillis;
+
+    /**
+     * One port for everything: with a management port of its own, Camel 4.17 starts two servers and binds the API's
+     * routes to a router that does not exist (or to the management one), so such a setting stops start-up here.
+     */
+    @Override
+    public void configure(CamelContext camelContext) {
+        if (serverPort != managementPort) {
+            throw new IllegalArgumentException("camel.management.port (" + managementPort + ") differs from"
+                    + " camel.server.port (" + serverPort + "): this service answers its API, health and metrics on one"
+                    + " port. Set camel.server.port only (camel.management.port follows it).");
+        }
+    }
 
     @BindToRegistry
     public Clock clock() {

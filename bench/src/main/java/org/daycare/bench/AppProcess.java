@@ -66,7 +66,7 @@ public final class AppProcess implements AutoCloseable {
 
     /** The properties every application JVM of the suite gets: loopback, its port and data, today pinned. */
     static List<String> applicationProperties(Path dataDir, int port) {
-        return List.of("-Ddaycare.http.host=127.0.0.1", "-Ddaycare.http.port=" + port,
+        return List.of("-Dcamel.server.host=127.0.0.1", "-Dcamel.server.port=" + port,
                 "-Ddaycare.data-dir=" + dataDir.toAbsolutePath(),
                 "-Ddaycare.clock.today=" + Settings.TODAY, "-Ddaycare.clock.zone=UTC",
                 "-Ddaycare.admin.token=" + Settings.ADMIN_TOKEN,

@@ -43,7 +43,7 @@ public final class ApplicationProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                "-Ddaycare.http.host=127.0.0.1", "-Ddaycare.http.port=" + port, "-Ddaycare.data-dir=" + dataDir,
+                "-Dcamel.server.host=127.0.0.1", "-Dcamel.server.port=" + port, "-Ddaycare.data-dir=" + dataDir,
                 "-Ddaycare.clock.today=" + RunningApplication.TODAY, "-Ddaycare.clock.zone=UTC",
                 "-Ddaycare.admin.token=" + RunningApplication.ADMIN_TOKEN));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));

@@ -44,8 +44,8 @@ public final class RunningApplication implements AutoCloseable {
     public static RunningApplication start(Path dataDir, Map<String, String> overrides) {
         int port = freePort();
         Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("daycare.http.host", "127.0.0.1");
-        properties.put("daycare.http.port", String.valueOf(port));
+        properties.put("camel.server.host", "127.0.0.1");
+        properties.put("camel.server.port", String.valueOf(port));
         properties.put("daycare.data-dir", dataDir.toString());
         properties.put("daycare.clock.zone", "UTC");
         properties.put("daycare.clock.today", TODAY);

@@ -55,8 +55,8 @@ public class WorkflowBenchmark {
             port = socket.getLocalPort();
         }
         main = DaycareApplication.newMain();
-        main.addOverrideProperty("daycare.http.host", "127.0.0.1");
-        main.addOverrideProperty("daycare.http.port", Integer.toString(port));
+        main.addOverrideProperty("camel.server.host", "127.0.0.1");
+        main.addOverrideProperty("camel.server.port", Integer.toString(port));
         main.addOverrideProperty("daycare.data-dir", data.toString());
         main.addOverrideProperty("daycare.clock.today", Settings.TODAY);
         main.addOverrideProperty("daycare.clock.zone", "UTC");
