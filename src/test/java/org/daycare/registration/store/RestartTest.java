@@ -119,17 +119,11 @@ class RestartTest {
             clients.awaitTermination(30, TimeUnit.SECONDS);
         }
 
-        // Restarted with a 2-second staleness threshold: every execution still RUNNING then was interrupted by the kill.
-        try (RunningApplication restarted = RunningApplication.start(dataDir,
-                Map.of("daycare.executions.stale-after-seconds", "2", "daycare.executions.sweep-period-ms", "500",
-                        "daycare.capacity.per-day", "1000"))) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> count(restarted, "SELECT COUNT(*) FROM executions WHERE status = 'RUNNING'") == 0);
-
+        try (RunningApplication restarted = RunningApplication.start(dataDir, Map.of("daycare.capacity.per-day", "1000"))) {
             int succeeded = count(restarted, "SELECT COUNT(*) FROM executions WHERE status = 'SUCCEEDED'");
-            int finished = count(restarted, "SELECT COUNT(*) FROM executions WHERE status <> 'RUNNING'");
-            System.out.printf("killed after %d confirmations answered: %d executions, %d succeeded, %d closed as interrupted%n",
-                    confirmedBeforeTheKill.size(), finished, succeeded,
-                    count(restarted, "SELECT COUNT(*) FROM executions WHERE error = 'ExecutionInterrupted'"));
+            int finished = count(restarted, "SELECT COUNT(*) FROM executions");
+            System.out.printf("killed after %d confirmations answered: %d executions, %d succeeded%n",
+                    confirmedBeforeTheKill.size(), finished, succeeded);
             // every confirmation a client was given is there: nothing committed was lost with the process
             for (String executionId : List.copyOf(confirmedBeforeTheKill)) {
                 assertThat(JSON.readTree(restarted.admin("/executions/" + executionId).body()).get("status").asText())
@@ -140,8 +134,8 @@ class RestartTest {
             assertThat(count(restarted, "SELECT MAX(reserved_spots) FROM day_capacity")).isEqualTo(succeeded);
             assertThat(count(restarted, "SELECT MIN(reserved_spots) FROM day_capacity")).isEqualTo(succeeded);
             assertThat(count(restarted, "SELECT COUNT(*) FROM notification_outbox")).isEqualTo(finished);
-            assertThat(count(restarted, "SELECT COUNT(*) FROM executions e WHERE e.status = 'FAILED'"
-                    + " AND e.error NOT IN ('ExecutionInterrupted')")).isZero();
+            // each request was a different child with spots to spare: an execution cut off by the kill left nothing
+            assertThat(count(restarted, "SELECT COUNT(*) FROM executions WHERE status <> 'SUCCEEDED'")).isZero();
         }
     }
 

@@ -69,10 +69,15 @@ public final class ApplicationProcess implements AutoCloseable {
     /** The answer, or empty when the process did not give one (it was stopped or killed meanwhile). */
     public Optional<HttpResponse<String>> post(String registration) {
         try {
-            return Optional.of(send("POST", "/registrations", registration));
+            return Optional.of(postRegistration(registration));
         } catch (Exception noAnswer) {
             return Optional.empty();
         }
+    }
+
+    /** The answer; no answer (a refused or reset connection, a timeout) is thrown, for callers that must see it. */
+    public HttpResponse<String> postRegistration(String registration) throws Exception {
+        return send("POST", "/registrations", registration);
     }
 
     /** The status of a GET with a bearer token. */
