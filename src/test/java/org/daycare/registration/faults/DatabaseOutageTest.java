@@ -1,6 +1,5 @@
 package org.daycare.registration.faults;
 
-import java.io.File;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,12 +8,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.daycare.registration.support.Registrations;
 import org.daycare.registration.support.RunningApplication;
+import org.daycare.registration.support.StandalonePostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,16 +37,13 @@ class DatabaseOutageTest {
 
     @Test
     void registrationsAre503AndDropsWaitWhileTheDatabaseIsDownThenEverythingResumes() throws Exception {
-        EmbeddedPostgres postgres = startPostgres(0);
-        int port = postgres.getPort();
-        String url = postgres.getJdbcUrl("postgres", "postgres").replace("localhost", "127.0.0.1");
-        try (RunningApplication app = RunningApplication.start(dataDir, Map.of("daycare.db.url", url,
-                "daycare.db.user", "postgres", "daycare.db.password", "postgres"))) {
+        try (StandalonePostgres postgres = StandalonePostgres.start(postgresDir);
+             RunningApplication app = RunningApplication.start(dataDir, postgres.settings())) {
             assertThat(app.postRegistration(Registrations.successCaseForAnotherChild()).statusCode()).isEqualTo(201);
 
             AttemptsOnTheInbox attempts = new AttemptsOnTheInbox("waiting.json");
             attempts.listenTo(app);
-            postgres.close();
+            postgres.stop();
             HttpResponse<String> refused = app.postRegistration(Registrations.successCaseForAnotherChild());
             Path inbox = Files.createDirectories(dataDir.resolve("inbox"));
             Files.writeString(dataDir.resolve("waiting.json.tmp"), Registrations.successCaseForAnotherChild());
@@ -63,7 +59,7 @@ class DatabaseOutageTest {
             assertThat(inbox.resolve("waiting.json")).exists();
             assertThat(dataDir.resolve("outbox/waiting.result.json")).doesNotExist();
 
-            postgres = startPostgres(port);
+            postgres.restart();
             Path result = dataDir.resolve("outbox/waiting.result.json");
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(result));
 
@@ -73,8 +69,6 @@ class DatabaseOutageTest {
             // health may report DOWN while the file consumer fails (a fair signal to a load balancer); it recovers
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     app.send(java.net.http.HttpRequest.newBuilder(app.uri("/observe/health")).GET()).statusCode() == 200);
-        } finally {
-            postgres.close();
         }
     }
 
@@ -116,26 +110,6 @@ class DatabaseOutageTest {
                     ended.incrementAndGet();
                 }
             }
-        }
-    }
-
-    /** Port 0: any free port; on a restart, the same port and the same data directory. */
-    private EmbeddedPostgres startPostgres(int port) throws Exception {
-        File log = new File("target/database-outage-postgres.log");
-        return EmbeddedPostgres.builder()
-                .setDataDirectory(postgresDir)
-                .setCleanDataDirectory(false)
-                .setPort(port == 0 ? freePort() : port)
-                .setServerConfig("listen_addresses", "127.0.0.1")
-                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log))
-                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log))
-                .setRegisterShutdownHook(false)
-                .start();
-    }
-
-    private static int freePort() throws Exception {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }
