@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import com.zaxxer.hikari.HikariDataSource;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,6 +23,8 @@ import org.apache.camel.spi.HeaderFilterStrategy;
 import org.daycare.registration.admin.AdminApi;
 import org.daycare.registration.admin.AdminToken;
 import org.daycare.registration.intake.RegistrationDocumentReader;
+import org.daycare.registration.intake.RejectedRequest;
+import org.daycare.registration.intake.RequestTooLargeAnswer;
 import org.daycare.registration.notify.NotificationPublisher;
 import org.daycare.registration.notify.OutboxDrainer;
 import org.daycare.registration.notify.SnsClients;
@@ -167,6 +170,16 @@ public class DaycareConfiguration implements CamelConfiguration {
     @BindToRegistry
     public ResultDocuments resultDocuments(ObjectMapper objectMapper) {
         return new ResultDocuments(objectMapper);
+    }
+
+    /**
+     * The HTTP server stops reading a body past max-body-bytes (camel.server.max-body-size is that key) and fails
+     * the request with 413 before any route sees it; this answers it with the same document the route gives.
+     */
+    @BindToRegistry
+    public RequestTooLargeAnswer requestTooLargeAnswer(ResultDocuments resultDocuments)
+            throws JsonProcessingException {
+        return new RequestTooLargeAnswer(resultDocuments.toJson(RejectedRequest.tooLarge(maxBodyBytes)), serverPort);
     }
 
     @BindToRegistry

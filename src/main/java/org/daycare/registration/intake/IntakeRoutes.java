@@ -2,6 +2,7 @@ package org.daycare.registration.intake;
 
 import java.nio.file.Path;
 
+import org.apache.camel.BeanInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
@@ -34,13 +35,18 @@ public class IntakeRoutes extends RouteBuilder {
     /** File names stay well under the 255 bytes file systems allow once a suffix is added. */
     private static final int MAX_STEM_BYTES = 100;
 
+    @BeanInject
+    private RequestTooLargeAnswer requestTooLargeAnswer;
     @PropertyInject("daycare.archive")
     private String archiveDirectory;
     @PropertyInject("daycare.failed")
     private String failedDirectory;
 
     @Override
-    public void configure() {
+    public void configure() throws Exception {
+        // The HTTP server's own 413, for a body it stopped reading, answered as the route answers one
+        getContext().addStartupListener(requestTooLargeAnswer);
+
         from("direct:submit-registration")
                 .routeId("submit-registration")
                 .routeConfigurationId(SubmissionErrorHandling.INNER_ROUTES)
@@ -88,6 +94,8 @@ public class IntakeRoutes extends RouteBuilder {
                 .routeConfigurationId(SubmissionErrorHandling.FILE_INTAKE)
                 .setProperty(Executions.SOURCE, simple(Executions.FILE_SOURCE_PREFIX + "${file:onlyname}"))
                 .setProperty(DROP_REFERENCE, method(DropReference.class, "of(${header.CamelFileNameOnly})"))
+                // measured before it is read: a file over the limit is refused without being loaded
+                .bean("registrationDocumentReader", "requireFileWithinLimit")
                 .to("direct:submit-registration")
                 .to(WRITE_RESULT_FILE);
 

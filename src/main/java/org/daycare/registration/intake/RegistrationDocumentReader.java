@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 
 /**
  * Turns a submitted body into a JSON object, or rejects it before any execution starts. Size is checked
@@ -33,6 +35,13 @@ public final class RegistrationDocumentReader {
     public RegistrationDocumentReader(ObjectMapper objectMapper, long maxBodyBytes) {
         this.objectMapper = objectMapper;
         this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** A dropped file is measured before it is read: one over the limit is refused without loading it. */
+    public void requireFileWithinLimit(@Header(Exchange.FILE_LENGTH) long fileLength) {
+        if (fileLength > maxBodyBytes) {
+            throw new RejectedRequestException(RejectedRequest.tooLarge(maxBodyBytes));
+        }
     }
 
     public JsonNode read(@Body byte[] body) {

@@ -35,13 +35,24 @@ public final class ApplicationProcess implements AutoCloseable {
         this.port = port;
     }
 
+    /** The service's JVM options as operators run it, a Java argument file read by the launcher itself. */
+    public static final Path PRODUCTION_JVM_OPTIONS = Path.of("config", "jvm.options").toAbsolutePath();
+
     public static ApplicationProcess start(Path dataDir, Path log, Map<String, String> properties) throws Exception {
+        return start(dataDir, log, properties, List.of());
+    }
+
+    /** With JVM options before the test's own, e.g. {@code "@" + PRODUCTION_JVM_OPTIONS}. */
+    public static ApplicationProcess start(Path dataDir, Path log, Map<String, String> properties, List<String> jvmOptions)
+            throws Exception {
         int port;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"),
                 "-Dcamel.server.host=127.0.0.1", "-Dcamel.server.port=" + port, "-Ddaycare.data-dir=" + dataDir,
                 "-Ddaycare.clock.today=" + RunningApplication.TODAY, "-Ddaycare.clock.zone=UTC",
@@ -52,6 +63,10 @@ public final class ApplicationProcess implements AutoCloseable {
         ApplicationProcess application = new ApplicationProcess(process, port);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(application::healthy);
         return application;
+    }
+
+    public int port() {
+        return port;
     }
 
     public Process process() {
