@@ -28,7 +28,7 @@ public final class RequestTooLargeAnswer implements Handler<RoutingContext>, Sta
     private final byte[] document;
     private final int port;
 
-    /** {@code document}: the RequestTooLarge result document as JSON; {@code port}: the server's (daycare.http.port). */
+    /** {@code document}: the RequestTooLarge result document as JSON; {@code port}: the server's (camel.server.port). */
     public RequestTooLargeAnswer(byte[] document, int port) {
         this.document = document.clone();
         this.port = port;

@@ -49,6 +49,14 @@ public final class ApplicationProcess implements AutoCloseable {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
+        ApplicationProcess application = new ApplicationProcess(launch(dataDir, log, properties, jvmOptions, port), port);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(application::healthy);
+        return application;
+    }
+
+    /** The JVM, started and not waited for: {@code properties} come after the test's own and override them. */
+    public static Process launch(Path dataDir, Path log, Map<String, String> properties, List<String> jvmOptions, int port)
+            throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -59,10 +67,7 @@ public final class ApplicationProcess implements AutoCloseable {
                 "-Ddaycare.admin.token=" + RunningApplication.ADMIN_TOKEN));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add(DaycareApplication.class.getName());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        ApplicationProcess application = new ApplicationProcess(process, port);
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(application::healthy);
-        return application;
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     public int port() {
