@@ -41,6 +41,7 @@ import org.daycare.registration.store.JdbcExecutionStore;
 import org.daycare.registration.workflow.Executions;
 import org.daycare.registration.workflow.RegistrationStates;
 import org.daycare.registration.workflow.ResultDocuments;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * Every bean of the application, made once from configuration; the keys are documented in the README. No key has a
@@ -257,13 +258,28 @@ public class DaycareConfiguration implements CamelConfiguration {
     }
 
     /**
-     * Drains the outbox to SNS when a topic ARN is configured, else to the local notifications log. The SNS
-     * client is only built in the first case (building it makes no call to AWS), and closed with the drainer.
+     * The one SNS client, used by the aws2-sns endpoint of NotificationRoutes ({@code amazonSNSClient=#snsClient}):
+     * made only when a topic is configured (building it makes no call to AWS; without a topic nothing is bound),
+     * and closed here at shutdown, since an endpoint does not close a client it was given. Only an ARN is accepted:
+     * given a name, the endpoint would list the topics at start-up.
      */
     @BindToRegistry(destroyMethod = "close")
-    public OutboxDrainer outboxDrainer(NotificationOutbox notificationOutbox, ObjectMapper objectMapper, Clock clock) {
-        NotificationPublisher publisher = NotificationPublisher.to(snsTopicArn,
-                () -> SnsClients.create(snsRegion, snsEndpoint, snsAccessKey, snsSecretKey, Duration.ofMillis(snsTimeoutMillis)),
+    public SnsClient snsClient() {
+        if (snsTopicArn.isBlank()) {
+            return null;
+        }
+        if (!snsTopicArn.matches("arn:\\S+")) {
+            throw new IllegalArgumentException("daycare.sns.topic-arn must be a topic ARN"
+                    + " (arn:aws:sns:REGION:ACCOUNT:NAME), so that start-up makes no call to SNS: " + snsTopicArn);
+        }
+        return SnsClients.create(snsRegion, snsEndpoint, snsAccessKey, snsSecretKey, Duration.ofMillis(snsTimeoutMillis));
+    }
+
+    /** Drains the outbox to SNS (the route publish-to-sns) when a topic ARN is configured, else to the local log. */
+    @BindToRegistry(destroyMethod = "close")
+    public OutboxDrainer outboxDrainer(NotificationOutbox notificationOutbox, ObjectMapper objectMapper, Clock clock,
+            CamelContext camelContext) {
+        NotificationPublisher publisher = NotificationPublisher.to(snsTopicArn, camelContext,
                 Path.of(notificationsDirectory), objectMapper, clock);
         return new OutboxDrainer(notificationOutbox, publisher, positive("daycare.notify.lease-ms", notifyLeaseMillis));
     }

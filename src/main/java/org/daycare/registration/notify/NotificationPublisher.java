@@ -4,27 +4,26 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
 import org.daycare.registration.store.NotificationOutbox.PendingNotification;
-import software.amazon.awssdk.services.sns.SnsClient;
 
 /** Where drained outbox notifications go: the SNS topic, or the local notifications log. */
 public interface NotificationPublisher extends AutoCloseable {
 
     /**
-     * The SNS topic when one is configured (blank ARN: none), through the client {@code sns} supplies (asked only
-     * then: a local run never loads the AWS SDK), else the local notifications log in the directory.
+     * The SNS topic when one is configured (blank ARN: none), through the route {@link NotificationRoutes#PUBLISH_TO_SNS}
+     * of this Camel context (which exists only then), else the local notifications log in the directory.
      */
-    static NotificationPublisher to(String topicArn, Supplier<SnsClient> sns, Path notificationsDirectory,
+    static NotificationPublisher to(String topicArn, CamelContext camel, Path notificationsDirectory,
             ObjectMapper json, Clock clock) {
         return topicArn.isBlank()
                 ? new NotificationsLogPublisher(notificationsDirectory, json, clock)
-                : new SnsNotificationPublisher(sns.get(), topicArn.strip());
+                : new SnsNotificationPublisher(camel.createProducerTemplate());
     }
 
-    /** Releases what the publisher holds (the SNS client); nothing by default. */
+    /** Releases what the publisher holds; nothing by default. */
     @Override
     default void close() {
     }

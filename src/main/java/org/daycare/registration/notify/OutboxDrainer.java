@@ -147,7 +147,7 @@ public final class OutboxDrainer implements AutoCloseable {
         return notifications.stream().map(PendingNotification::executionId).toList();
     }
 
-    /** At shutdown: closes the publisher (and so its SNS client). */
+    /** At shutdown: closes the publisher (the SNS client is a bean of its own, closed by the registry). */
     @Override
     public void close() {
         publisher.close();

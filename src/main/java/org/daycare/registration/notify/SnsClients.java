@@ -19,7 +19,7 @@ public final class SnsClients {
     /**
      * @param endpoint  blank for AWS itself, else e.g. http://127.0.0.1:4566 for a local emulator
      * @param accessKey blank to use the AWS default credentials chain (environment, profile, instance role)
-     * @param timeout   bound on one Publish call, retries included, so a slow SNS never holds a publisher forever
+     * @param timeout   bound on one PublishBatch call, retries included, so a slow SNS never holds the drainer forever
      */
     public static SnsClient create(String region, String endpoint, String accessKey, String secretKey, Duration timeout) {
         AwsCredentialsProvider credentials = accessKey.isBlank()

@@ -6,10 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
 import org.daycare.registration.store.NotificationOutbox.PendingNotification;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
@@ -17,23 +18,19 @@ import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
 import software.amazon.awssdk.services.sns.model.PublishBatchResultEntry;
 
 /**
- * Publishes outbox notifications to the SNS topic through the SnsClient it is built with (and closes): one
- * {@code Publish} for a single notification, {@code PublishBatch} (at most 10 entries and 256 KiB together, as
- * SNS requires) when more are waiting.
+ * Publishes outbox notifications to the SNS topic through the route {@link NotificationRoutes#PUBLISH_TO_SNS}, whose
+ * {@code aws2-sns} endpoint runs in batch mode: one PublishBatch per call, at most 10 entries and 256 KiB together
+ * (the SNS limits), the {@code PublishBatchResponse} coming back as the body. Its per-entry results decide which
+ * notification counts as published.
  *
- * <p>Why the SDK client and not the camel-aws2-sns endpoint: in 4.17 its {@code batchEnabled} mode only passes a
- * ready-made {@code List<PublishBatchRequestEntry>} through to {@code SnsClient.publishBatch} and puts the
- * {@code PublishBatchResponse} in the body, and a second endpoint would be needed for single publishes, whose
- * message attributes it derives from every String header (the reason the old route had to strip headers). So the
- * component would add nothing but indirection between the outbox rows and the per-entry results that decide which
- * row is marked sent; calling the client directly keeps the request (exactly the three String attributes, the
- * subject, the message) and its per-entry outcome in one place. The client's own {@code apiCallTimeout}
- * ({@code daycare.sns.timeout-ms}) bounds every call.
+ * <p>Each entry carries its own subject and exactly the three String attributes of its outbox row: in batch mode
+ * the endpoint turns no header into an attribute, and takes nothing else from the exchange.
  *
  * <p>Delivery is at-least-once: a notification is published again when its row could not be marked sent after SNS
  * accepted it (crash, database error, timeout after acceptance, or a lease that ran out). The topic is a standard
  * topic, so no MessageDeduplicationId is sent; the {@code executionId} attribute (also in the message) is the
- * stable id subscribers deduplicate on.
+ * stable id subscribers deduplicate on. The SNS client's own {@code apiCallTimeout} ({@code daycare.sns.timeout-ms})
+ * bounds every call.
  */
 final class SnsNotificationPublisher implements NotificationPublisher {
 
@@ -41,12 +38,10 @@ final class SnsNotificationPublisher implements NotificationPublisher {
     static final int MAX_BATCH_ENTRIES = 10;
     static final int MAX_PAYLOAD_BYTES = 256 * 1024;
 
-    private final SnsClient sns;
-    private final String topicArn;
+    private final ProducerTemplate camel;
 
-    SnsNotificationPublisher(SnsClient sns, String topicArn) {
-        this.sns = sns;
-        this.topicArn = topicArn;
+    SnsNotificationPublisher(ProducerTemplate camel) {
+        this.camel = camel;
     }
 
     @Override
@@ -57,9 +52,8 @@ final class SnsNotificationPublisher implements NotificationPublisher {
     @Override
     public Map<String, String> publish(List<PendingNotification> batch) {
         Map<String, String> results = new LinkedHashMap<>();
-        List<List<PendingNotification>> chunks = chunks(batch);
         String unreachable = null;
-        for (List<PendingNotification> chunk : chunks) {
+        for (List<PendingNotification> chunk : chunks(batch)) {
             if (unreachable != null) {
                 // SNS just failed as a whole: do not spend the lease waiting for it again in this round
                 for (PendingNotification notification : chunk) {
@@ -68,14 +62,17 @@ final class SnsNotificationPublisher implements NotificationPublisher {
                 continue;
             }
             try {
-                results.putAll(chunk.size() == 1 ? publishOne(chunk.get(0)) : publishBatch(chunk));
+                PublishBatchResponse response = camel.requestBody(NotificationRoutes.PUBLISH_TO_SNS, entries(chunk),
+                        PublishBatchResponse.class);
+                results.putAll(results(chunk, response));
             } catch (RuntimeException e) {
                 // the call failed as a whole: none of the chunk is known to be published
-                String error = describe(e);
+                Throwable cause = e instanceof CamelExecutionException && e.getCause() != null ? e.getCause() : e;
+                String error = describe(cause);
                 for (PendingNotification notification : chunk) {
                     results.put(notification.executionId(), error);
                 }
-                if (isUnavailable(e)) {
+                if (isUnavailable(cause)) {
                     unreachable = error;
                 }
             }
@@ -83,19 +80,8 @@ final class SnsNotificationPublisher implements NotificationPublisher {
         return results;
     }
 
-    private Map<String, String> publishOne(PendingNotification notification) {
-        sns.publish(request -> request
-                .topicArn(topicArn)
-                .subject(notification.subject())
-                .message(notification.message())
-                .messageAttributes(attributes(notification)));
-        Map<String, String> result = new LinkedHashMap<>();
-        result.put(notification.executionId(), null);
-        return result;
-    }
-
-    private Map<String, String> publishBatch(List<PendingNotification> chunk) {
-        // Entry ids only need to be unique within the request: the position in the chunk.
+    /** The PublishBatch entries of a chunk; an entry's id is its position in the chunk (unique within the request). */
+    static List<PublishBatchRequestEntry> entries(List<PendingNotification> chunk) {
         List<PublishBatchRequestEntry> entries = new ArrayList<>(chunk.size());
         for (int i = 0; i < chunk.size(); i++) {
             PendingNotification notification = chunk.get(i);
@@ -106,12 +92,16 @@ final class SnsNotificationPublisher implements NotificationPublisher {
                     .messageAttributes(attributes(notification))
                     .build());
         }
-        PublishBatchResponse response = sns.publishBatch(request -> request
-                .topicArn(topicArn)
-                .publishBatchRequestEntries(entries));
+        return entries;
+    }
+
+    /** Entry by entry: null for an entry SNS accepted, else why not (an entry it says nothing about is not accepted). */
+    static Map<String, String> results(List<PendingNotification> chunk, PublishBatchResponse response) {
         Map<String, String> results = new LinkedHashMap<>();
-        // an entry SNS says nothing about is not known to be published
         chunk.forEach(n -> results.put(n.executionId(), "no result for this entry in the PublishBatch response"));
+        if (response == null) {
+            return results;
+        }
         for (PublishBatchResultEntry ok : response.successful()) {
             PendingNotification notification = entryOf(chunk, ok.id());
             if (notification != null) {
@@ -139,9 +129,9 @@ final class SnsNotificationPublisher implements NotificationPublisher {
 
     /**
      * SNS could not be reached or could not take requests (no answer, timeout, throttling, 5xx), as opposed to a
-     * refusal of this request's content (e.g. a message over 256 KiB), which says nothing about the next chunk.
+     * refusal of this request's content, which says nothing about the next chunk.
      */
-    static boolean isUnavailable(RuntimeException e) {
+    static boolean isUnavailable(Throwable e) {
         if (e instanceof AwsServiceException service) {
             return service.statusCode() >= 500 || service.isThrottlingException();
         }
@@ -199,9 +189,9 @@ final class SnsNotificationPublisher implements NotificationPublisher {
         return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
-    /** Closes the SNS client, which this publisher was built with and owns. */
+    /** Stops the producer template; the SNS client is a bean of its own, closed by the registry at shutdown. */
     @Override
     public void close() {
-        sns.close();
+        camel.stop();
     }
 }

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.component.aws2.sns.Sns2Endpoint;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.daycare.registration.store.NotificationOutbox;
 import org.daycare.registration.support.FauxqsServer;
@@ -67,7 +68,7 @@ class OutboxPublisherTest {
     private HikariDataSource dataSource;
     private SnsClient snsClient;
     private DefaultCamelContext camel;
-    /** Successful SNS calls by operation name (Publish, PublishBatch), seen by the application's client. */
+    /** SNS calls the application's client attempted, by operation name (PublishBatch, ListTopics, ...). */
     private final Map<String, Integer> snsCalls = new ConcurrentHashMap<>();
 
     @TempDir
@@ -108,7 +109,7 @@ class OutboxPublisherTest {
                         .build())
                 .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(2)).addExecutionInterceptor(new ExecutionInterceptor() {
                     @Override
-                    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
                         snsCalls.merge(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), 1, Integer::sum);
                     }
                 }))
@@ -178,6 +179,25 @@ class OutboxPublisherTest {
     }
 
     @Test
+    void theAws2SnsEndpointStartsWithoutCallingSnsAndPublishesWithTheSnsClientBean() throws Exception {
+        startCamel(sns.topicArn());
+
+        // started: the endpoint is initialised, and has called nothing (no ListTopics, CreateTopic, ...)
+        assertThat(camel.getRouteController().getRouteStatus("publish-to-sns").isStarted()).isTrue();
+        Sns2Endpoint sns2 = camel.getEndpoints().stream().filter(Sns2Endpoint.class::isInstance)
+                .map(Sns2Endpoint.class::cast).findFirst().orElseThrow();
+        assertThat(sns2.getSNSClient()).isSameAs(snsClient);
+        assertThat(sns2.getConfiguration().isBatchEnabled()).isTrue();
+        assertThat(snsCalls).isEmpty();
+
+        // and that client is the one that publishes
+        Expected expected = insert(Outcome.SUCCEEDED, Instant.now().minusSeconds(60));
+        List<ReceivedNotification> received = sns.receive(1, WAIT);
+        assertThat(received).map(Expected::of).containsExactly(expected);
+        assertThat(snsCalls).isEqualTo(Map.of("PublishBatch", 1));
+    }
+
+    @Test
     void aNotificationSnsRefusesIsRetriedWhileTheOthersAreMarkedSent() throws Exception {
         Instant base = Instant.now().minusSeconds(60);
         Expected first = insert(Outcome.SUCCEEDED, base);
@@ -231,8 +251,8 @@ class OutboxPublisherTest {
             }
         };
         NotificationOutbox outbox = outbox();
-        OutboxDrainer drainer = new OutboxDrainer(outbox, new SnsNotificationPublisher(partial, "arn:aws:sns:us-east-1:000000000000:t"),
-                Duration.ofSeconds(30));
+        // through the route and its aws2-sns endpoint, with that client as the endpoint's client; the timer stays idle
+        OutboxDrainer drainer = startCamel("arn:aws:sns:us-east-1:000000000000:t", partial, Duration.ofHours(1));
 
         assertThat(drainer.drain()).isEqualTo(2);
 
@@ -315,22 +335,37 @@ class OutboxPublisherTest {
         }
         assertThat(logged).containsExactly(confirmed, rejected);
         assertThat(snsCalls).isEmpty();
+        assertThat(camel.getRoute("publish-to-sns")).isNull(); // no SNS route, so no aws2-sns endpoint
+        assertThat(camel.getEndpoints()).noneMatch(Sns2Endpoint.class::isInstance);
     }
 
     // ------------------------------------------------------------------ helpers
 
     private void startCamel(String topicArn) throws Exception {
+        startCamel(topicArn, snsClient, Duration.ofMillis(100));
+    }
+
+    /**
+     * NotificationRoutes as the application runs them: the drainer and, with a topic, the SNS client bound under the
+     * names DaycareConfiguration gives them, polling every {@code poll}; answers the drainer.
+     */
+    private OutboxDrainer startCamel(String topicArn, SnsClient client, Duration poll) throws Exception {
         camel = new DefaultCamelContext();
         NotificationOutbox outbox = new NotificationOutbox(dataSource, Clock.systemUTC(), Duration.ofMillis(200),
                 Duration.ofMillis(1000));
-        camel.getRegistry().bind("outboxDrainer", new OutboxDrainer(outbox,
-                NotificationPublisher.to(topicArn, () -> snsClient, notifications, JSON, Clock.systemUTC()),
-                Duration.ofSeconds(10)));
+        if (!topicArn.isBlank()) {
+            camel.getRegistry().bind("snsClient", client);
+        }
+        OutboxDrainer drainer = new OutboxDrainer(outbox,
+                NotificationPublisher.to(topicArn, camel, notifications, JSON, Clock.systemUTC()), Duration.ofSeconds(10));
+        camel.getRegistry().bind("outboxDrainer", drainer);
         Properties properties = new Properties();
-        properties.setProperty("daycare.notify.poll-ms", "100");
+        properties.setProperty("daycare.notify.poll-ms", String.valueOf(poll.toMillis()));
+        properties.setProperty("daycare.sns.topic-arn", topicArn);
         camel.getPropertiesComponent().setInitialProperties(properties);
         camel.addRoutes(new NotificationRoutes());
         camel.start();
+        return drainer;
     }
 
     private NotificationOutbox outbox() {

@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.component.aws2.sns.Sns2Endpoint;
 import org.daycare.registration.support.FauxqsServer;
 import org.daycare.registration.support.ReceivedNotification;
 import org.daycare.registration.support.Registrations;
@@ -18,8 +20,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Outcome notifications against a real SNS-compatible server (fauxqs, on loopback), read back from an SQS
@@ -38,15 +42,19 @@ class SnsNotificationTest {
     @BeforeAll
     static void start() {
         sns = FauxqsServer.start("registration-outcomes");
-        app = RunningApplication.start(dataDir, Map.of(
+        app = RunningApplication.start(dataDir, settings(sns.topicArn()));
+    }
+
+    private static Map<String, String> settings(String topic) {
+        return Map.of(
                 "daycare.capacity.per-day", "1000",
-                "daycare.sns.topic-arn", sns.topicArn(),
+                "daycare.sns.topic-arn", topic,
                 "daycare.sns.endpoint", sns.endpoint(),
                 "daycare.sns.region", FauxqsServer.REGION,
                 "daycare.sns.access-key", FauxqsServer.ACCESS_KEY,
                 "daycare.sns.secret-key", FauxqsServer.SECRET_KEY,
                 "daycare.sns.timeout-ms", "2000",
-                "daycare.notify.retry-base-ms", "250", "daycare.notify.poll-ms", "100"));
+                "daycare.notify.retry-base-ms", "250", "daycare.notify.poll-ms", "100");
     }
 
     @AfterAll
@@ -115,6 +123,31 @@ class SnsNotificationTest {
         List<ReceivedNotification> received = sns.receive(1, WAIT);
 
         assertThat(received).extracting(n -> n.attributes().get("executionId")).containsExactly(executionId);
+    }
+
+    @Test
+    void theAws2SnsEndpointUsesTheOneSnsClientBeanWhichIsClosedAtShutdown(@TempDir Path otherDataDir) {
+        SnsClient client;
+        try (RunningApplication other = RunningApplication.start(otherDataDir, settings(sns.topicArn()))) {
+            client = other.context().getRegistry().lookupByNameAndType("snsClient", SnsClient.class);
+            assertThat(other.context().getRegistry().findByType(SnsClient.class)).containsExactly(client);
+            Sns2Endpoint endpoint = other.context().getEndpoints().stream().filter(Sns2Endpoint.class::isInstance)
+                    .map(Sns2Endpoint.class::cast).findFirst().orElseThrow();
+            assertThat(endpoint.getSNSClient()).isSameAs(client);
+            assertThat(endpoint.getConfiguration().isBatchEnabled()).isTrue();
+            assertThat(client.getTopicAttributes(r -> r.topicArn(sns.topicArn())).attributes()).isNotEmpty();
+        }
+
+        // closed: its call-timeout scheduler is shut down, so it refuses every call (the same call that just worked)
+        assertThatThrownBy(() -> client.getTopicAttributes(r -> r.topicArn(sns.topicArn())))
+                .isInstanceOf(RejectedExecutionException.class).hasMessageContaining("Terminated");
+    }
+
+    @Test
+    void aTopicNameInsteadOfAnArnStopsStartUp(@TempDir Path otherDataDir) {
+        // with a name, the endpoint would list the topics at start-up: an SNS that is down would stop the application
+        assertThatThrownBy(() -> RunningApplication.start(otherDataDir, settings("registration-outcomes")))
+                .rootCause().hasMessageContaining("daycare.sns.topic-arn must be a topic ARN");
     }
 
     /** Request headers must not become message attributes (the SNS component turns String headers into them). */
