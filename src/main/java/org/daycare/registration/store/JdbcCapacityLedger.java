@@ -88,6 +88,11 @@ public final class JdbcCapacityLedger implements CapacityLedger {
         String output = toJson(confirmed);
         try {
             return transaction.attempt(connection -> {
+                Jdbc.update(connection, "INSERT INTO confirmed_registrations (execution_id, child_key, days_of_week,"
+                        + " output_document, registration_digest, confirmed_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        executionId, childKey, days.stream().map(DayOfWeek::name).sorted().collect(Collectors.joining(",")),
+                        output, registrationDigest, clock.instant());
+                // the spots last: their rows are the contended ones, locked from here to the commit
                 for (DayOfWeek day : new TreeSet<>(days)) {
                     int taken = Jdbc.update(connection, "UPDATE day_capacity SET reserved_spots = reserved_spots + 1"
                             + " WHERE day_of_week = ? AND reserved_spots < total_spots", day.name());
@@ -95,10 +100,6 @@ public final class JdbcCapacityLedger implements CapacityLedger {
                         throw new DayFull();
                     }
                 }
-                Jdbc.update(connection, "INSERT INTO confirmed_registrations (execution_id, child_key, days_of_week,"
-                        + " output_document, registration_digest, confirmed_at) VALUES (?, ?, ?, ?, ?, ?)",
-                        executionId, childKey, days.stream().map(DayOfWeek::name).sorted().collect(Collectors.joining(",")),
-                        output, registrationDigest, clock.instant());
                 return new Reservation(Reservation.Outcome.CONFIRMED);
             });
         } catch (DayFull full) {

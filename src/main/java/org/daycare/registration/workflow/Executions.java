@@ -1,6 +1,9 @@
 package org.daycare.registration.workflow;
 
 import java.time.Clock;
+import java.time.DayOfWeek;
+import java.util.ArrayList;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -11,12 +14,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.apache.camel.support.SynchronizationAdapter;
 import org.daycare.registration.notify.OutcomeNotification;
 import org.daycare.registration.rules.Registration;
 import org.daycare.registration.store.CapacityLedger;
+import org.daycare.registration.store.ExecutionEvent;
+import org.daycare.registration.store.StoreTransaction;
 import org.daycare.registration.store.ExecutionRecord;
 import org.daycare.registration.store.JdbcExecutionStore;
 import org.daycare.registration.store.JdbcExecutionStore.Completion;
@@ -25,12 +30,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The life of an execution around the four tasks: what happens before one starts (a repeated submission is
- * answered from the store), its start, the states it enters and leaves, and its end. An execution is one
- * database transaction: its reservation (Confirm Registration), its record, its history and its outcome
- * notification commit together when it ends, so that it costs one commit, and an execution interrupted by a crash
- * leaves nothing behind (its client had no answer; its dropped file is still in the inbox). The routes call these
- * methods; the tasks themselves stay pure rules.
+ * The workflow engine around the four tasks: what happens before an execution starts (a repeated submission is
+ * answered from the store), its start, the states it enters and leaves, and its durable points. Nothing of an
+ * execution is written until one of them, and no database transaction travels with the exchange: each durable
+ * point is one transaction, opened and committed there. The end of an execution that does not wait is one: Confirm
+ * Registration's (its record, history and notification, then its spots, locked last, just before the commit) or a
+ * failure end's. An execution interrupted by a crash before it leaves nothing behind (its client had no answer;
+ * its dropped file is still in the inbox). The routes call these methods; the tasks themselves stay rules.
  */
 public final class Executions {
 
@@ -40,6 +46,7 @@ public final class Executions {
     /** The source of a dropped file's execution: this prefix and the file's name. */
     public static final String FILE_SOURCE_PREFIX = "file:";
     public static final String SUCCEEDED_STATE = "Succeeded";
+    static final String CONFIRM_STATE = "Confirm Registration";
 
     private static final Logger LOG = LoggerFactory.getLogger(Executions.class);
     /**
@@ -88,8 +95,7 @@ public final class Executions {
 
     /**
      * Answers a repeated submission from the store, or starts a new execution: the body becomes the stored
-     * {@link ResultDocument}, or stays the document with the new execution on the exchange. Whatever way the
-     * exchange ends, an execution transaction still open then is rolled back.
+     * {@link ResultDocument}, or stays the document with the new execution on the exchange (nothing is written yet).
      */
     public void begin(Exchange exchange) throws JsonProcessingException {
         JsonNode document = exchange.getMessage().getBody(JsonNode.class);
@@ -111,13 +117,7 @@ public final class Executions {
                 searchKey(child.path("lastName"), 100),
                 searchKey(parents.path("mother").path("email"), 254),
                 searchKey(parents.path("father").path("email"), 254),
-                clock.instant()), registrationDigest, clock, store::newTransaction);
-        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-            @Override
-            public void onDone(Exchange done) {
-                execution.abandon();
-            }
-        });
+                clock.instant()), registrationDigest, clock);
         exchange.setProperty(EXECUTION, execution);
         exchange.setProperty(RegistrationStates.EXECUTION_ID, execution.executionId());
     }
@@ -130,9 +130,59 @@ public final class Executions {
         execution.exited(state, statusCode);
     }
 
-    public ResultDocument succeeded(RunningExecution execution, TaskResult last) throws JsonProcessingException {
-        execution.entered(SUCCEEDED_STATE);
-        return end(execution, ExecutionResult.succeeded(execution.executionId(), last.registration()));
+    /**
+     * Confirm Registration's durable point, and the execution's end when it confirms: 200 when confirmed; 400 (and
+     * so NoSpots) when the registration passed the availability check but lost the last spot to a concurrent one;
+     * 409 (AlreadyRegistered) when the child already holds a registration; 303 when this very submission was
+     * answered by a concurrent twin (a retry that raced it). In one transaction, the
+     * execution's record (SUCCEEDED, its history through the Succeeded end, its notification), then the confirmed
+     * registration and the spots it takes, last, so that the spots' rows are locked only for the commit that
+     * follows. Anything but CONFIRMED rolls all of it back and leaves the execution running, for the router to
+     * send where the outcome says; so does a concurrent twin with the same Idempotency-Key recorded first
+     * (SAME_REGISTRATION_CONFIRMED: the answer is that one's).
+     */
+    public TaskResult confirm(@ExchangeProperty(EXECUTION) RunningExecution execution, @Body TaskResult priced)
+            throws JsonProcessingException {
+        Registration confirmed = priced.registration();
+        return switch (confirm(execution, confirmed, RegistrationStates.daysOf(confirmed))) {
+            case CONFIRMED -> TaskResult.ok(confirmed);
+            case NO_SPOTS -> TaskResult.rejected(confirmed);
+            case SAME_REGISTRATION_CONFIRMED -> TaskResult.alreadyConfirmed(confirmed);
+            case CHILD_ALREADY_REGISTERED -> TaskResult.alreadyRegistered(confirmed);
+        };
+    }
+
+    private CapacityLedger.Reservation.Outcome confirm(RunningExecution execution, Registration confirmed,
+            Set<DayOfWeek> days) throws JsonProcessingException {
+        ExecutionResult result = ExecutionResult.succeeded(execution.executionId(), confirmed);
+        List<ExecutionEvent> events = new ArrayList<>(execution.events());
+        events.add(new ExecutionEvent(events.size() + 1, CONFIRM_STATE, ExecutionEvent.Type.EXITED, TaskResult.OK, clock.instant()));
+        events.add(new ExecutionEvent(events.size() + 1, SUCCEEDED_STATE, ExecutionEvent.Type.ENTERED, null, clock.instant()));
+        try (StoreTransaction transaction = store.newTransaction()) {
+            store.record(transaction, execution.started(), completionOf(execution.executionId(), events, result));
+            CapacityLedger.Reservation.Outcome outcome = capacityLedger.reserve(transaction, execution.executionId(), days,
+                    confirmed, execution.registrationDigest()).outcome();
+            if (outcome == CapacityLedger.Reservation.Outcome.CONFIRMED) {
+                transaction.commit();
+                execution.exited(CONFIRM_STATE, TaskResult.OK);
+                execution.entered(SUCCEEDED_STATE);
+                execution.ended(result);
+                logEnd(result);
+            }
+            return outcome;
+        } catch (JdbcExecutionStore.IdempotencyKeyTaken twin) {
+            LOG.info("Execution {} discarded: another with its Idempotency-Key was recorded first", execution.executionId());
+            return CapacityLedger.Reservation.Outcome.SAME_REGISTRATION_CONFIRMED;
+        }
+    }
+
+    /** The Succeeded end: Confirm Registration recorded it with the confirmation. */
+    public ResultDocument succeeded(RunningExecution execution) {
+        ExecutionResult result = execution.endedWith();
+        if (result == null || !result.succeeded()) {
+            throw new IllegalStateException("execution " + execution.executionId() + " reached Succeeded unconfirmed");
+        }
+        return result;
     }
 
     public ResultDocument failed(RunningExecution execution, WorkflowError error, TaskResult last)
@@ -147,8 +197,7 @@ public final class Executions {
      * confirmation, as a later retry would be.
      */
     public ResultDocument alreadyConfirmed(RunningExecution execution, TaskResult last) {
-        execution.abandon();
-        LOG.info("Execution {} discarded: the same registration was confirmed concurrently", execution.executionId());
+        LOG.info("Execution {} discarded: a concurrent execution answered the same submission", execution.executionId());
         NewExecution started = execution.started();
         // a retry under the same Idempotency-Key gets the key's first response, whatever path it lost on
         Optional<ExecutionRecord> first = started.idempotencyKey() == null ? Optional.empty()
@@ -166,42 +215,49 @@ public final class Executions {
         if (execution == null) {
             return ExecutionResult.failed(null, WorkflowError.InternalError, List.of());
         }
-        // whatever it wrote before the defect goes (a reservation included); the failure is recorded on its own
-        execution.abandon();
+        if (execution.endedWith() != null) {
+            // past its durable end: what was recorded (and notified) stands, and is the answer
+            LOG.warn("Execution {} had ended {} before the defect; that is its answer", execution.executionId(),
+                    execution.endedWith().status());
+            return execution.endedWith();
+        }
         execution.entered(WorkflowError.InternalError.endState());
         return end(execution, ExecutionResult.failed(execution.executionId(), WorkflowError.InternalError, List.of()));
     }
 
     /**
-     * Records the execution's end and commits its transaction. If a concurrent twin with the same Idempotency-Key
-     * was recorded first, this one is rolled back (its reservation too) and answered as the twin was when it sent
-     * the same document, else refused.
+     * A failure end, the execution's durable point: its record, history and notification in one transaction. If
+     * a concurrent twin with the same Idempotency-Key was recorded first, this one is rolled back and answered as
+     * the twin was when it sent the same document, else refused.
      */
     private ResultDocument end(RunningExecution execution, ExecutionResult result) throws JsonProcessingException {
         NewExecution started = execution.started();
-        try {
-            store.record(execution.transaction(), started, completionOf(execution, result));
-            execution.commit();
+        try (StoreTransaction transaction = store.newTransaction()) {
+            store.record(transaction, started, completionOf(execution.executionId(), execution.events(), result));
+            transaction.commit();
         } catch (JdbcExecutionStore.IdempotencyKeyTaken twin) {
-            execution.abandon();
             LOG.info("Execution {} discarded: another with its Idempotency-Key was recorded first", execution.executionId());
             ExecutionRecord first = store.findByIdempotencyKey(started.idempotencyKey()).orElseThrow(
                     () -> new IllegalStateException("the execution holding an Idempotency-Key vanished"));
             return replayOf(first, started.requestDigest());
-        } finally {
-            execution.abandon();
         }
-        LOG.info("Execution {} ended: {}{}", execution.executionId(), result.status(),
-                result.error() == null ? "" : " " + result.error());
+        execution.ended(result);
+        logEnd(result);
         return result;
     }
 
-    private Completion completionOf(RunningExecution execution, ExecutionResult result) throws JsonProcessingException {
+    private static void logEnd(ExecutionResult result) {
+        LOG.info("Execution {} ended: {}{}", result.executionId(), result.status(),
+                result.error() == null ? "" : " " + result.error());
+    }
+
+    private Completion completionOf(String executionId, List<ExecutionEvent> events, ExecutionResult result)
+            throws JsonProcessingException {
         String resultDocument = resultDocuments.toJsonText(result);
         OutcomeNotification notification = OutcomeNotification.of(result, resultDocument);
-        return new Completion(execution.executionId(), result.status().name(),
+        return new Completion(executionId, result.status().name(),
                 result.error() == null ? null : result.error().name(), result.cause(), resultDocument,
-                execution.events(),
+                events,
                 new JdbcExecutionStore.Notification(notification.subject(),
                         objectMapper.writeValueAsString(notification.attributes()), resultDocument),
                 clock.instant());

@@ -8,7 +8,6 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Body;
-import org.apache.camel.ExchangeProperty;
 import org.daycare.registration.rules.AgeRange;
 import org.daycare.registration.rules.FeeSchedule;
 import org.daycare.registration.rules.InformationCheck;
@@ -64,32 +63,21 @@ public final class RegistrationStates {
     }
 
     /**
-     * Confirm Registration: prices the registration, then reserves its spots atomically. A registration that
-     * passed the availability check but lost the last spot to a concurrent one gets 400 (and so NoSpots); one
-     * for a child who already holds a registration gets 409 (AlreadyRegistered), or 303 when that registration
-     * was made from this very registration_info by a concurrent retry. The reservation is part of
-     * the execution's transaction: the spots are held once the execution is recorded, and never by one that
-     * breaks before.
+     * Confirm Registration, its rule: the monthly fee for the child's age and the start date. The registration is
+     * then confirmed with its spots by the workflow engine ({@link Executions#confirm}), the execution's durable
+     * point, in the same route.
      */
-    public TaskResult confirmRegistration(@Body TaskResult previous,
-            @ExchangeProperty(Executions.EXECUTION) RunningExecution execution) {
+    public TaskResult priceRegistration(@Body TaskResult previous) {
         Registration registration = previous.registration();
         int age = registration.child().age();
         int monthlyFee = feeSchedule.monthlyFee(age).orElseThrow(
                 () -> new IllegalStateException("no fee configured for age " + age));
         String startDate = feeSchedule.startDate(LocalDate.now(clock)).toString();
-        Registration confirmed = registration.withFeesAndStartDate(monthlyFee, startDate);
-        // in the execution's transaction: the spots are held once the execution is recorded, with it
-        return switch (capacityLedger.reserve(execution.transaction(), execution.executionId(), daysOf(registration),
-                confirmed, execution.registrationDigest()).outcome()) {
-            case CONFIRMED -> TaskResult.ok(confirmed);
-            case NO_SPOTS -> TaskResult.rejected(registration);
-            case SAME_REGISTRATION_CONFIRMED -> TaskResult.alreadyConfirmed(registration);
-            case CHILD_ALREADY_REGISTERED -> TaskResult.alreadyRegistered(registration);
-        };
+        return TaskResult.ok(registration.withFeesAndStartDate(monthlyFee, startDate));
     }
 
-    private static Set<DayOfWeek> daysOf(Registration registration) {
+    /** The opening days a registration asks for (names already checked by Check Information). */
+    public static Set<DayOfWeek> daysOf(Registration registration) {
         Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
         registration.daysOfWeek().forEach(name -> days.add(OpeningDays.dayNamed(name).orElseThrow()));
         return days;

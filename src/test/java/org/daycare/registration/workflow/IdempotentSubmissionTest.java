@@ -201,7 +201,7 @@ class IdempotentSubmissionTest {
     @Test
     void concurrentIdenticalSubmissionsWithoutAKeyAreAnsweredWithTheOneConfirmation() throws Exception {
         try (CapturedLog log = CapturedLog.of(Executions.class)) {
-            for (int round = 1; round <= 10 && log.count("the same registration was confirmed concurrently") == 0; round++) {
+            for (int round = 1; round <= 10 && log.count("a concurrent execution answered the same submission") == 0; round++) {
                 String registration = Registrations.successCaseForAnotherChild();
                 int reservedBefore = reservedOnMonday();
 
@@ -212,7 +212,7 @@ class IdempotentSubmissionTest {
                 assertThat(reservedOnMonday()).isEqualTo(reservedBefore + 1);
                 assertThat(executionsOfChild(registration)).isEqualTo(1);
             }
-            assertThat(log.count("the same registration was confirmed concurrently"))
+            assertThat(log.count("a concurrent execution answered the same submission"))
                     .as("some retry ran the workflow and lost the reservation to its twin").isPositive();
         }
     }
@@ -254,7 +254,7 @@ class IdempotentSubmissionTest {
 
     private static long contendedRuns(CapturedLog log) {
         return log.count("another with its Idempotency-Key was recorded first")
-                + log.count("the same registration was confirmed concurrently");
+                + log.count("a concurrent execution answered the same submission");
     }
 
     /** The submissions, released together by a barrier once every client thread is ready. */

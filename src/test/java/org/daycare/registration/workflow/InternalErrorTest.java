@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The README's 500: a defect of ours, here Confirm Registration throwing right after it took the spots, in the whole
+ * The README's 500: a defect of ours, here Confirm Registration throwing before it confirmed, in the whole
  * running application. The execution still ends, FAILED with InternalError: answered 500 with the error document and
  * nothing of the defect (no stack trace, no exception class, no message), recorded with its history, notified, and
  * holding no spot; the log names the execution and the exception's class only.
@@ -39,7 +39,7 @@ class InternalErrorTest {
     void aDefectOfOursEndsTheExecutionFailedWithInternalErrorAnswered500RecordedAndNotified() throws Exception {
         try (CapturedLog log = CapturedLog.start(); RunningApplication app = RunningApplication.start(dataDir)) {
             AdviceWith.adviceWith(app.context(), "confirm-registration", route -> route
-                    .weaveByToString(".*confirmRegistration.*").after()
+                    .weaveByToString(".*priceRegistration.*").after()
                     .throwException(new IllegalStateException(DEFECT)));
 
             HttpResponse<String> answer = app.postRegistration(Registrations.SUCCESS_CASE);
@@ -67,7 +67,7 @@ class InternalErrorTest {
             JsonNode last = events.get(events.size() - 1);
             assertThat(last.get("type").asText() + " " + last.get("state").asText()).isEqualTo("ENTERED Internal Error");
 
-            // the spots Confirm Registration took went with the defect
+            // nothing was confirmed, no spot is held
             JsonNode days = JSON.readTree(app.admin("/capacity").body()).get("days");
             assertThat(days.findValues("reserved")).isNotEmpty().allSatisfy(reserved -> assertThat(reserved.asInt()).isZero());
 

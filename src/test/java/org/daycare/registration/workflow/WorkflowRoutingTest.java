@@ -26,6 +26,7 @@ import org.daycare.registration.rules.OpeningDays;
 import com.zaxxer.hikari.HikariDataSource;
 import org.daycare.registration.store.CapacityLedger;
 import org.daycare.registration.store.ExecutionQuery;
+import org.daycare.registration.store.ExecutionRecord;
 import org.daycare.registration.store.JdbcExecutionStore;
 import org.daycare.registration.support.Ledgers;
 import org.daycare.registration.support.Registrations;
@@ -203,21 +204,26 @@ class WorkflowRoutingTest extends CamelTestSupport {
     }
 
     @Test
-    void anExecutionThatBreaksAfterItsReservationHoldsNoSpotAndLeavesNoRecord() throws Exception {
-        // one transaction per execution: the reservation is only kept if the execution's end commits it
+    void confirmRegistrationIsTheDurablePointADefectAfterItLeavesTheConfirmationStanding() throws Exception {
+        // no transaction travels with the exchange: Confirm Registration commits the execution with its spots, so a
+        // defect after that point can no longer undo them (the intake then answers what was recorded)
         loadWorkflowRoutes();
         AdviceWith.adviceWith(context, "registration-succeeded", route -> route.weaveAddFirst()
-                .throwException(new IllegalStateException("a defect after the reservation")));
+                .throwException(new IllegalStateException("a defect after the confirmation")));
         context.start();
         reached("confirm-registration").expectedMessageCount(1);
 
         Exchange exchange = run(Registrations.SUCCESS_CASE);
 
         MockEndpoint.assertIsSatisfied(context);
-        assertThat(exchange.getException()).hasMessage("a defect after the reservation");
-        assertThat(ledger.capacity().values()).extracting(CapacityLedger.DayCapacity::reserved).containsOnly(0);
-        assertThat(new JdbcExecutionStore(database).list(new ExecutionQuery(null, null, null, 10, null))).isEmpty();
-        // and the connection went back to the pool with the exchange
+        assertThat(exchange.getException()).hasMessage("a defect after the confirmation");
+        assertThat(ledger.capacity().get(DayOfWeek.MONDAY).reserved()).isEqualTo(1);
+        assertThat(new JdbcExecutionStore(database).list(new ExecutionQuery(null, null, null, 10, null)))
+                .extracting(ExecutionRecord::status).containsExactly("SUCCEEDED");
+        assertThat(executions.failedOnDefect(exchange.getProperty(Executions.EXECUTION, RunningExecution.class)))
+                .as("the defect's answer is the recorded outcome").isInstanceOf(ExecutionResult.class)
+                .extracting(result -> ((ExecutionResult) result).status()).isEqualTo(ExecutionResult.Status.SUCCEEDED);
+        // nothing of the database travels with the exchange
         assertThat(database.getHikariPoolMXBean().getActiveConnections()).isZero();
     }
 }

@@ -20,9 +20,7 @@ import org.daycare.registration.rules.AgeRange;
 import org.daycare.registration.rules.FeeSchedule;
 import org.daycare.registration.rules.InformationCheck;
 import org.daycare.registration.rules.OpeningDays;
-import org.daycare.registration.store.JdbcExecutionStore.NewExecution;
 import org.daycare.registration.workflow.RegistrationStates;
-import org.daycare.registration.workflow.RunningExecution;
 import org.daycare.registration.workflow.TaskResult;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Scope;
@@ -41,6 +39,7 @@ public class RulesBenchmark {
 
     private RegistrationDocumentReader reader;
     private RegistrationStates states;
+    private InMemoryLedger ledger;
     private Clock clock;
     private final AtomicLong counter = new AtomicLong();
     private String prefix;
@@ -63,8 +62,8 @@ public class RulesBenchmark {
         OpeningDays openingDays = OpeningDays.parse("Monday,Tuesday,Wednesday,Thursday,Friday");
         AgeRange ageRange = new AgeRange(2, 5);
         FeeSchedule fees = FeeSchedule.parse("2:800,3:750,4:700,5:650", 14);
-        states = new RegistrationStates(new InformationCheck(openingDays, clock), ageRange, fees,
-                new InMemoryLedger(Integer.MAX_VALUE), clock);
+        ledger = new InMemoryLedger(Integer.MAX_VALUE);
+        states = new RegistrationStates(new InformationCheck(openingDays, clock), ageRange, fees, ledger, clock);
         prefix = "rules" + Long.toString(System.nanoTime(), 36);
     }
 
@@ -85,10 +84,10 @@ public class RulesBenchmark {
         if (result.statusCode() != TaskResult.OK) {
             throw new IllegalStateException("no spots in the floor's ledger");
         }
-        // an execution with no database behind it: the floor's ledger keeps everything in memory
-        RunningExecution execution = new RunningExecution(new NewExecution("exec-" + n, "bench", "{}", null, null,
-                null, null, null, clock.instant()), "registration-" + n, clock, () -> null);
-        return expect(states.confirmRegistration(result, execution), n, Documents.Kind.SUCCESS);
+        // Confirm Registration's rule, then its reservation in the floor's in-memory ledger (no database)
+        TaskResult priced = states.priceRegistration(result);
+        ledger.reserve(null, "exec-" + n, RegistrationStates.daysOf(priced.registration()), priced.registration(), "registration-" + n);
+        return expect(priced, n, Documents.Kind.SUCCESS);
     }
 
     private static TaskResult expect(TaskResult result, long n, Documents.Kind kind) {
