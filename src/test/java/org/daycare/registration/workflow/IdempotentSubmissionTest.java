@@ -9,18 +9,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import java.util.stream.IntStream;
+
+
+
+
+
+
+
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.daycare.registration.support.CapturedLog;
+import org.daycare.registration.support.Race;
 import org.daycare.registration.support.Registrations;
 import org.daycare.registration.support.RunningApplication;
 import org.junit.jupiter.api.AfterAll;
@@ -187,7 +188,7 @@ class IdempotentSubmissionTest {
                 String registration = Registrations.successCaseForAnotherChild();
                 int reservedBefore = reservedOnMonday();
 
-                List<HttpResponse<String>> answers = race(8, () -> postWithKey(registration, key));
+                List<HttpResponse<String>> answers = Race.of(8, () -> postWithKey(registration, key));
 
                 assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(201);
                 assertThat(answers).extracting(answer -> JSON.readTree(answer.body())).containsOnly(JSON.readTree(answers.get(0).body()));
@@ -205,7 +206,7 @@ class IdempotentSubmissionTest {
                 String registration = Registrations.successCaseForAnotherChild();
                 int reservedBefore = reservedOnMonday();
 
-                List<HttpResponse<String>> answers = race(8, () -> app.postRegistration(registration));
+                List<HttpResponse<String>> answers = Race.of(8, () -> app.postRegistration(registration));
 
                 assertThat(answers).extracting(HttpResponse::statusCode).containsOnlyOnce(201).containsOnly(201, 200);
                 assertThat(answers).extracting(answer -> JSON.readTree(answer.body())).containsOnly(JSON.readTree(answers.get(0).body()));
@@ -225,7 +226,7 @@ class IdempotentSubmissionTest {
                 int reservedBefore = reservedOnMonday();
                 int executionsBefore = executionsNamed("Diallo");
 
-                List<HttpResponse<String>> answers = race(8, () -> postWithKey(Registrations.successCaseForAnotherChild(), key));
+                List<HttpResponse<String>> answers = Race.of(8, () -> postWithKey(Registrations.successCaseForAnotherChild(), key));
 
                 List<HttpResponse<String>> confirmed = answers.stream().filter(a -> a.statusCode() == 201).toList();
                 assertThat(confirmed).hasSize(1);
@@ -255,26 +256,6 @@ class IdempotentSubmissionTest {
     private static long contendedRuns(CapturedLog log) {
         return log.count("another with its Idempotency-Key was recorded first")
                 + log.count("a concurrent execution answered the same submission");
-    }
-
-    /** The submissions, released together by a barrier once every client thread is ready. */
-    private static List<HttpResponse<String>> race(int clients, Supplier<HttpResponse<String>> submission) throws Exception {
-        CyclicBarrier startGate = new CyclicBarrier(clients);
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        try {
-            List<Future<HttpResponse<String>>> sent = new ArrayList<>();
-            IntStream.range(0, clients).forEach(i -> sent.add(pool.submit(() -> {
-                startGate.await(10, TimeUnit.SECONDS);
-                return submission.get();
-            })));
-            List<HttpResponse<String>> answers = new ArrayList<>();
-            for (Future<HttpResponse<String>> answer : sent) {
-                answers.add(answer.get(60, TimeUnit.SECONDS));
-            }
-            return answers;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     /** A complete, valid registration for the spec's child with the given first name, by someone else. */

@@ -2,18 +2,19 @@ package org.daycare.registration.workflow;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
+
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+
+
+
+
+
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.daycare.registration.support.PostgresServer;
+import org.daycare.registration.support.Race;
 import org.daycare.registration.support.PostgresServer.PostgresDatabase;
 import org.daycare.registration.support.Registrations;
 import org.daycare.registration.support.RunningApplication;
@@ -77,26 +78,8 @@ class NoOverbookingTest {
 
     /** REQUESTS registrations of distinct children for the one day, released together by a barrier. */
     private static List<HttpResponse<String>> race(RunningApplication app, String day) throws Exception {
-        ExecutorService clients = Executors.newFixedThreadPool(REQUESTS);
-        CyclicBarrier startGate = new CyclicBarrier(REQUESTS);
-        try {
-            List<Future<HttpResponse<String>>> responses = new ArrayList<>();
-            for (int i = 0; i < REQUESTS; i++) {
-                String registration = Registrations.successCaseForAnotherChild()
-                        .replace("[\"Monday\", \"Tuesday\", \"Wednesday\", \"Thursday\", \"Friday\"]", "[\"" + day + "\"]");
-                responses.add(clients.submit(() -> {
-                    startGate.await(10, TimeUnit.SECONDS);
-                    return app.postRegistration(registration);
-                }));
-            }
-            List<HttpResponse<String>> answers = new ArrayList<>();
-            for (Future<HttpResponse<String>> response : responses) {
-                answers.add(response.get(60, TimeUnit.SECONDS));
-            }
-            return answers;
-        } finally {
-            clients.shutdownNow();
-        }
+        return Race.of(REQUESTS, () -> app.postRegistration(Registrations.successCaseForAnotherChild()
+                .replace("[\"Monday\", \"Tuesday\", \"Wednesday\", \"Thursday\", \"Friday\"]", "[\"" + day + "\"]")));
     }
 
     private static boolean exitedConfirmRegistrationWith400(RunningApplication app, String executionId) throws Exception {
