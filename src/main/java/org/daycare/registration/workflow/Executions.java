@@ -1,6 +1,7 @@
 package org.daycare.registration.workflow;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -54,14 +56,17 @@ public final class Executions {
     private final ResultDocuments resultDocuments;
     private final ObjectMapper objectMapper;
     private final Clock clock;
+    private final ExecutionMetrics metrics;
 
+    /** @param meters where the executions' counter and duration histogram are registered (see {@link ExecutionMetrics}) */
     public Executions(JdbcExecutionStore store, CapacityLedger capacityLedger, ResultDocuments resultDocuments,
-            ObjectMapper objectMapper, Clock clock) {
+            ObjectMapper objectMapper, Clock clock, MeterRegistry meters) {
         this.store = store;
         this.capacityLedger = capacityLedger;
         this.resultDocuments = resultDocuments;
         this.objectMapper = objectMapper;
         this.clock = clock;
+        this.metrics = new ExecutionMetrics(meters);
     }
 
     /**
@@ -191,6 +196,8 @@ public final class Executions {
         } finally {
             execution.abandon();
         }
+        // counted once recorded: a discarded twin or a failed commit is no execution
+        metrics.ended(result, Duration.between(started.startedAt(), clock.instant()));
         LOG.info("Execution {} ended: {}{}", execution.executionId(), result.status(),
                 result.error() == null ? "" : " " + result.error());
         return result;

@@ -61,7 +61,7 @@ class DatabaseOutageTest {
             assertThat(JSON.readTree(result.toFile()).get("status").asText()).isEqualTo("SUCCEEDED");
             assertThat(inbox.resolve("waiting.json")).doesNotExist();
             assertThat(app.postRegistration(Registrations.successCaseForAnotherChild()).statusCode()).isEqualTo(201);
-            // health may report DOWN while the file consumer fails (a fair signal to a load balancer); it recovers
+            // /observe/health holds readiness, DOWN while the database was away (see HealthTest); it recovers
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     app.send(java.net.http.HttpRequest.newBuilder(app.uri("/observe/health")).GET()).statusCode() == 200);
             JsonNode running = JSON.readTree(app.admin("/executions?status=RUNNING").body()).get("executions");
