@@ -7,6 +7,9 @@ import java.time.ZoneId;
 import java.nio.file.Path;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.http.base.HttpHeaderFilterStrategy;
 import org.apache.camel.spi.HeaderFilterStrategy;
@@ -28,6 +32,8 @@ import org.daycare.registration.intake.RequestTooLargeAnswer;
 import org.daycare.registration.notify.NotificationPublisher;
 import org.daycare.registration.notify.OutboxDrainer;
 import org.daycare.registration.notify.SnsClients;
+import org.daycare.registration.observe.DatabaseReadiness;
+import org.daycare.registration.observe.StoreGauges;
 import org.daycare.registration.store.NotificationOutbox;
 import org.daycare.registration.rules.AgeRange;
 import org.daycare.registration.rules.FeeSchedule;
@@ -92,6 +98,8 @@ public class DaycareConfiguration implements CamelConfiguration {
     private long dbConnectionTimeoutMillis;
     @PropertyInject("daycare.admin.token")
     private String adminToken;
+    @PropertyInject("daycare.health.db-timeout-ms")
+    private long healthDbTimeoutMillis;
 
     @PropertyInject("daycare.http.max-body-bytes")
     private long maxBodyBytes;
@@ -202,6 +210,26 @@ public class DaycareConfiguration implements CamelConfiguration {
         return Database.open(url, dbUser, dbPassword, dbPoolSize, dbConnectionTimeoutMillis);
     }
 
+    /**
+     * The one meter registry, under the name camel-micrometer-prometheus (camel.metrics.*) looks up: Camel's route and
+     * exchange metrics and the application's own go to it, and /observe/metrics serves them all. camel-main 4.17
+     * starts its metrics service before this configuration's beans, and that service then binds a registry of its own
+     * making (a PrometheusMeterRegistry, as this one): that one is taken, else the meters would go where no scrape
+     * reads them.
+     */
+    @BindToRegistry(value = MicrometerConstants.METRICS_REGISTRY_NAME, destroyMethod = "close")
+    public PrometheusMeterRegistry metricsRegistry(CamelContext camelContext) {
+        PrometheusMeterRegistry camels = camelContext.getRegistry().lookupByNameAndType(
+                MicrometerConstants.METRICS_REGISTRY_NAME, PrometheusMeterRegistry.class);
+        return camels != null ? camels : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    /** Readiness: DOWN while the database is unreachable (Camel's registry health-check repository finds it). */
+    @BindToRegistry
+    public DatabaseReadiness databaseReadiness(HikariDataSource dataSource) {
+        return new DatabaseReadiness(dataSource, positive("daycare.health.db-timeout-ms", healthDbTimeoutMillis));
+    }
+
     @BindToRegistry
     public CapacityLedger capacityLedger(HikariDataSource dataSource, OpeningDays openingDays, ObjectMapper objectMapper,
             Clock clock) {
@@ -217,8 +245,8 @@ public class DaycareConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public Executions executions(JdbcExecutionStore executionStore, CapacityLedger capacityLedger,
-            ResultDocuments resultDocuments, ObjectMapper objectMapper, Clock clock) {
-        return new Executions(executionStore, capacityLedger, resultDocuments, objectMapper, clock);
+            ResultDocuments resultDocuments, ObjectMapper objectMapper, Clock clock, PrometheusMeterRegistry metricsRegistry) {
+        return new Executions(executionStore, capacityLedger, resultDocuments, objectMapper, clock, metricsRegistry);
     }
 
     @BindToRegistry
@@ -278,10 +306,22 @@ public class DaycareConfiguration implements CamelConfiguration {
     /** Drains the outbox to SNS (the route publish-to-sns) when a topic ARN is configured, else to the local log. */
     @BindToRegistry(destroyMethod = "close")
     public OutboxDrainer outboxDrainer(NotificationOutbox notificationOutbox, ObjectMapper objectMapper, Clock clock,
-            CamelContext camelContext) {
+            CamelContext camelContext, PrometheusMeterRegistry metricsRegistry) {
         NotificationPublisher publisher = NotificationPublisher.to(snsTopicArn, camelContext,
                 Path.of(notificationsDirectory), objectMapper, clock);
-        return new OutboxDrainer(notificationOutbox, publisher, positive("daycare.notify.lease-ms", notifyLeaseMillis));
+        return new OutboxDrainer(notificationOutbox, publisher, positive("daycare.notify.lease-ms", notifyLeaseMillis),
+                Counter.builder("daycare.notifications.publish.failures")
+                        .description("Notifications whose publication failed, once per attempt (each is retried)")
+                        .register(metricsRegistry));
+    }
+
+    /** The database's gauges (spots per day, the outbox's backlog), read at each scrape: see {@link StoreGauges}. */
+    @BindToRegistry
+    public StoreGauges storeGauges(PrometheusMeterRegistry metricsRegistry, CapacityLedger capacityLedger,
+            NotificationOutbox notificationOutbox, OpeningDays openingDays, Clock clock) {
+        StoreGauges gauges = new StoreGauges(capacityLedger, notificationOutbox, openingDays, clock);
+        metricsRegistry.getPrometheusRegistry().register(gauges);
+        return gauges;
     }
 
     private static Duration positive(String key, long millis) {

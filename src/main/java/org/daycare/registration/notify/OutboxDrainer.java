@@ -5,6 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.noop.NoopCounter;
 import org.daycare.registration.store.NotificationOutbox;
 import org.daycare.registration.store.NotificationOutbox.PendingNotification;
 import org.slf4j.Logger;
@@ -36,13 +40,21 @@ public final class OutboxDrainer implements AutoCloseable {
     private final NotificationOutbox outbox;
     private final NotificationPublisher publisher;
     private final Duration lease;
+    /** daycare_notifications_publish_failures_total: one per notification per failed attempt. */
+    private final Counter publishFailures;
     private volatile boolean outboxUnavailable;
     private volatile boolean pendingReported;
 
-    public OutboxDrainer(NotificationOutbox outbox, NotificationPublisher publisher, Duration lease) {
+    public OutboxDrainer(NotificationOutbox outbox, NotificationPublisher publisher, Duration lease, Counter publishFailures) {
         this.outbox = outbox;
         this.publisher = publisher;
         this.lease = lease;
+        this.publishFailures = publishFailures;
+    }
+
+    /** A drainer whose failures are counted nowhere (tests and benchmarks of the drain alone). */
+    public OutboxDrainer(NotificationOutbox outbox, NotificationPublisher publisher, Duration lease) {
+        this(outbox, publisher, lease, new NoopCounter(new Meter.Id("uncounted", Tags.empty(), null, null, Meter.Type.COUNTER)));
     }
 
     /** Drains what is due now; answers how many notifications were published. */
@@ -133,7 +145,9 @@ public final class OutboxDrainer implements AutoCloseable {
         }
     }
 
+    /** Every notification whose publication failed comes here, once per attempt. */
     private void reschedule(PendingNotification notification, String error) {
+        publishFailures.increment();
         try {
             outbox.retryLater(notification.executionId(), error, notification.attempts() + 1);
         } catch (RuntimeException e) {

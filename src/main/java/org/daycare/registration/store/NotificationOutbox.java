@@ -195,6 +195,27 @@ public final class NotificationOutbox {
         }
     }
 
+    /** How many notifications wait to be published, and when the oldest of them was written (null: none waits). */
+    public record Backlog(long pending, Instant oldestCreatedAt) {
+    }
+
+    /**
+     * The backlog, for the metrics: one query on the pending rows, found through the index notification_outbox_pending
+     * (sent rows, however many, are not read).
+     */
+    public Backlog backlog() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT COUNT(*), MIN(created_at) FROM notification_outbox WHERE sent_at IS NULL");
+             ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            OffsetDateTime oldest = rows.getObject(2, OffsetDateTime.class);
+            return new Backlog(rows.getLong(1), oldest == null ? null : oldest.toInstant());
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+    }
+
     private int update(String sql, Object... parameters) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.DayOfWeek;
 import java.util.ArrayList;
 import java.util.Set;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import org.apache.camel.Body;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.daycare.registration.notify.OutcomeNotification;
@@ -61,14 +63,17 @@ public final class Executions {
     private final ResultDocuments resultDocuments;
     private final ObjectMapper objectMapper;
     private final Clock clock;
+    private final ExecutionMetrics metrics;
 
+    /** @param meters where the executions' counter and duration histogram are registered (see {@link ExecutionMetrics}) */
     public Executions(JdbcExecutionStore store, CapacityLedger capacityLedger, ResultDocuments resultDocuments,
-            ObjectMapper objectMapper, Clock clock) {
+            ObjectMapper objectMapper, Clock clock, MeterRegistry meters) {
         this.store = store;
         this.capacityLedger = capacityLedger;
         this.resultDocuments = resultDocuments;
         this.objectMapper = objectMapper;
         this.clock = clock;
+        this.metrics = new ExecutionMetrics(meters);
     }
 
     /**
@@ -166,8 +171,7 @@ public final class Executions {
                 transaction.commit();
                 execution.exited(CONFIRM_STATE, TaskResult.OK);
                 execution.entered(SUCCEEDED_STATE);
-                execution.ended(result);
-                logEnd(result);
+                recordedEnd(execution, result);
             }
             return outcome;
         } catch (JdbcExecutionStore.IdempotencyKeyTaken twin) {
@@ -241,12 +245,14 @@ public final class Executions {
                     () -> new IllegalStateException("the execution holding an Idempotency-Key vanished"));
             return replayOf(first, started.requestDigest());
         }
-        execution.ended(result);
-        logEnd(result);
+        recordedEnd(execution, result);
         return result;
     }
 
-    private static void logEnd(ExecutionResult result) {
+    /** Once recorded (committed): a discarded twin or a failed commit is no execution, and is not counted. */
+    private void recordedEnd(RunningExecution execution, ExecutionResult result) {
+        execution.ended(result);
+        metrics.ended(result, Duration.between(execution.started().startedAt(), clock.instant()));
         LOG.info("Execution {} ended: {}{}", result.executionId(), result.status(),
                 result.error() == null ? "" : " " + result.error());
     }

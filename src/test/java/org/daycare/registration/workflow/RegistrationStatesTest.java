@@ -212,7 +212,7 @@ class RegistrationStatesTest {
         ObjectMapper json = new ObjectMapper();
         Executions engine = new Executions(new JdbcExecutionStore(database),
                 new org.daycare.registration.store.JdbcCapacityLedger(database, json, TODAY_CLOCK), new ResultDocuments(json),
-                json, TODAY_CLOCK);
+                json, TODAY_CLOCK, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         return engine.confirm(execution, states.priceRegistration(available));
     }
 

@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.util.EnumSet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.model.ChoiceDefinition;
 import org.apache.camel.model.ModelCamelContext;
@@ -48,7 +49,7 @@ class WorkflowRoutingTest extends CamelTestSupport {
     private final HikariDataSource database = Ledgers.freshH2();
     private final CapacityLedger ledger = Ledgers.on(database, WEEKDAYS, 1);
     private final Executions executions = new Executions(new JdbcExecutionStore(database), ledger,
-            new ResultDocuments(JSON), JSON, TODAY);
+            new ResultDocuments(JSON), JSON, TODAY, new SimpleMeterRegistry());
 
     @Override
     public boolean isUseAdviceWith() {
