@@ -30,8 +30,8 @@ public final class DaycareApplication {
     public static Main newMain() {
         Main main = new Main();
         main.configure().addConfiguration(new DaycareConfiguration());
-        main.configure().addRoutesBuilder(SubmissionErrorHandling.class, IntakeRoutes.class, EchoRoutes.class,
-                AdminRoutes.class, NotificationRoutes.class);
+        main.configure().addRoutesBuilder(HttpApi.class, SubmissionErrorHandling.class, IntakeRoutes.class,
+                EchoRoutes.class, AdminRoutes.class, NotificationRoutes.class);
         main.setDefaultPropertyPlaceholderLocation(CONFIGURATION);
         return main;
     }

@@ -264,11 +264,11 @@ public class DaycareConfiguration implements CamelConfiguration {
     }
 
     /**
-     * The header filter of the admin endpoints: platform-http's default one drops Cache-Control from answers, and
-     * theirs must carry no-store (they hold personal data).
+     * The header filter of the REST endpoints (see HttpApi): platform-http's default one drops Cache-Control from
+     * answers, and the admin ones must carry no-store (they hold personal data).
      */
     @BindToRegistry
-    public HeaderFilterStrategy adminHeaderFilterStrategy() {
+    public HeaderFilterStrategy apiHeaderFilterStrategy() {
         HttpHeaderFilterStrategy strategy = new HttpHeaderFilterStrategy();
         strategy.getOutFilter().remove("cache-control");
         return strategy;

@@ -3,6 +3,7 @@ package org.daycare.registration.admin;
 import java.nio.charset.StandardCharsets;
 import java.time.DayOfWeek;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -10,18 +11,20 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Header;
 import org.daycare.registration.rules.OpeningDays;
 import org.daycare.registration.store.CapacityLedger;
-import org.daycare.registration.store.ExecutionEvent;
 import org.daycare.registration.store.ExecutionQuery;
 import org.daycare.registration.store.ExecutionRecord;
 import org.daycare.registration.store.JdbcExecutionStore;
 
-/** Reads executions, their history and the capacity back as JSON documents for the admin endpoints. */
+/**
+ * Reads executions, their history and the capacity back for the admin endpoints, as records (ExecutionPage,
+ * ExecutionDetail, ExecutionHistory, CapacityReport): the admin routes write them as JSON, and the OpenAPI document
+ * describes them from the same records.
+ */
 public final class AdminApi {
 
     static final int DEFAULT_PAGE_SIZE = 50;
@@ -52,34 +55,23 @@ public final class AdminApi {
         }
     }
 
-    public ObjectNode execution(@Header("id") String executionId) throws JsonProcessingException {
+    public ExecutionDetail execution(@Header("id") String executionId) throws JsonProcessingException {
         ExecutionRecord record = store.find(executionId).orElseThrow(() -> new NotFound("No execution " + executionId));
-        ObjectNode execution = summary(record);
-        execution.set("input", objectMapper.readTree(record.inputDocument()));
-        if (record.resultDocument() != null) {
-            execution.set("result", objectMapper.readTree(record.resultDocument()));
-        }
-        return execution;
+        JsonNode result = record.resultDocument() == null ? null : objectMapper.readTree(record.resultDocument());
+        return new ExecutionDetail(record.executionId(), record.status(), record.source(), record.startedAt().toString(),
+                stoppedAt(record), record.error(), causeOf(record), objectMapper.readTree(record.inputDocument()), result);
     }
 
-    public ObjectNode history(@Header("id") String executionId) {
+    public ExecutionHistory history(@Header("id") String executionId) {
         store.find(executionId).orElseThrow(() -> new NotFound("No execution " + executionId));
-        ObjectNode history = objectMapper.createObjectNode().put("executionId", executionId);
-        ArrayNode events = history.putArray("events");
-        for (ExecutionEvent event : store.history(executionId)) {
-            ObjectNode node = events.addObject()
-                    .put("sequence", event.sequenceNumber())
-                    .put("state", event.stateName())
-                    .put("type", event.type().name())
-                    .put("timestamp", event.occurredAt().toString());
-            if (event.statusCode() != null) {
-                node.put("statusCode", event.statusCode());
-            }
-        }
-        return history;
+        List<ExecutionHistory.Event> events = store.history(executionId).stream()
+                .map(event -> new ExecutionHistory.Event(event.sequenceNumber(), event.stateName(), event.type(),
+                        event.occurredAt().toString(), event.statusCode()))
+                .toList();
+        return new ExecutionHistory(executionId, events);
     }
 
-    public ObjectNode list(@Header("status") String status, @Header("limit") String limit,
+    public ExecutionPage list(@Header("status") String status, @Header("limit") String limit,
             @Header("nextToken") String nextToken, @Header("childLastName") String childLastName,
             @Header("parentEmail") String parentEmail) {
         if (status != null && !STATUSES.contains(status)) {
@@ -89,42 +81,36 @@ public final class AdminApi {
         // One more than asked tells whether there is a next page without a count query.
         List<ExecutionRecord> page = store.list(new ExecutionQuery(status, blankToNull(childLastName),
                 blankToNull(parentEmail), pageSize + 1, position(nextToken)));
-        ObjectNode answer = objectMapper.createObjectNode();
-        ArrayNode executions = answer.putArray("executions");
-        page.stream().limit(pageSize).forEach(record -> executions.add(summary(record)));
+        List<ExecutionSummary> executions = page.stream().limit(pageSize).map(AdminApi::summary).toList();
+        String next = null;
         if (page.size() > pageSize) {
             ExecutionRecord last = page.get(pageSize - 1);
-            answer.put("nextToken", token(last.startedAt(), last.executionId()));
+            next = token(last.startedAt(), last.executionId());
         }
-        return answer;
+        return new ExecutionPage(executions, next);
     }
 
-    public ObjectNode capacity() {
-        ObjectNode answer = objectMapper.createObjectNode();
-        ArrayNode days = answer.putArray("days");
+    public CapacityReport capacity() {
+        List<CapacityReport.Day> days = new ArrayList<>();
         for (Map.Entry<DayOfWeek, CapacityLedger.DayCapacity> day : capacityLedger.capacity().entrySet()) {
-            days.addObject()
-                    .put("day", OpeningDays.nameOf(day.getKey()))
-                    .put("total", day.getValue().total())
-                    .put("reserved", day.getValue().reserved())
-                    .put("free", day.getValue().free());
+            days.add(new CapacityReport.Day(OpeningDays.nameOf(day.getKey()), day.getValue().total(),
+                    day.getValue().reserved(), day.getValue().free()));
         }
-        return answer;
+        return new CapacityReport(days);
     }
 
-    private ObjectNode summary(ExecutionRecord record) {
-        ObjectNode node = objectMapper.createObjectNode()
-                .put("executionId", record.executionId())
-                .put("status", record.status())
-                .put("source", record.source())
-                .put("startedAt", record.startedAt().toString());
-        if (record.stoppedAt() != null) {
-            node.put("stoppedAt", record.stoppedAt().toString());
-        }
-        if (record.error() != null) {
-            node.put("error", record.error()).put("cause", record.cause());
-        }
-        return node;
+    private static ExecutionSummary summary(ExecutionRecord record) {
+        return new ExecutionSummary(record.executionId(), record.status(), record.source(), record.startedAt().toString(),
+                stoppedAt(record), record.error(), causeOf(record));
+    }
+
+    private static String stoppedAt(ExecutionRecord record) {
+        return record.stoppedAt() == null ? null : record.stoppedAt().toString();
+    }
+
+    /** A cause is only shown with its error. */
+    private static String causeOf(ExecutionRecord record) {
+        return record.error() == null ? null : record.cause();
     }
 
     private static int pageSize(String limit) {

@@ -1,7 +1,6 @@
 package org.daycare.registration.admin;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import org.apache.camel.BeanInject;
@@ -9,6 +8,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.RouteConfigurationDefinition;
+import org.apache.camel.model.rest.RestDefinition;
+import org.apache.camel.model.rest.RestParamType;
+import org.apache.camel.model.rest.ResponseMessageDefinition;
 import org.daycare.registration.store.StoreUnavailableException;
 
 /**
@@ -26,6 +28,8 @@ public class AdminRoutes extends RouteConfigurationBuilder {
     private static final Pattern EXECUTION_ID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final String RETRY_AFTER_SECONDS = "5";
+    /** The OpenAPI document's name of the bearer scheme. */
+    static final String BEARER = "adminToken";
 
     @BeanInject
     private AdminToken adminToken;
@@ -45,8 +49,8 @@ public class AdminRoutes extends RouteConfigurationBuilder {
                 .removeHeaders("*")
                 .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(503))
                 .setHeader("Retry-After", constant(RETRY_AFTER_SECONDS))
-                .setBody(constant(Map.of("error", "ServiceUnavailable",
-                        "cause", "The database cannot be reached right now. Retry shortly.")))
+                .setBody(constant(new AdminProblem("ServiceUnavailable",
+                        "The database cannot be reached right now. Retry shortly.")))
                 .to(ANSWER);
         admin.onException(Exception.class).handled(true)
                 .process(AdminRoutes::loggedRequest)
@@ -55,8 +59,8 @@ public class AdminRoutes extends RouteConfigurationBuilder {
                 .log(LoggingLevel.DEBUG, "${exception.stacktrace}")
                 .removeHeaders("*")
                 .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(500))
-                .setBody(constant(Map.of("error", "InternalError",
-                        "cause", "The request could not be answered because of an internal error.")))
+                .setBody(constant(new AdminProblem("InternalError",
+                        "The request could not be answered because of an internal error.")))
                 .to(ANSWER);
 
         // The answering routes let whatever they throw go back to the admin route, whose handlers above answer it.
@@ -65,21 +69,18 @@ public class AdminRoutes extends RouteConfigurationBuilder {
 
     @Override
     public void configure() {
-        // path -> the AdminApi method that answers it
-        Map<String, String> endpoints = new LinkedHashMap<>();
-        endpoints.put("/executions", "list");
-        endpoints.put("/executions/{id}", "execution");
-        endpoints.put("/executions/{id}/history", "history");
-        endpoints.put("/capacity", "capacity");
-        // platform-http drops Cache-Control from answers unless told otherwise: adminHeaderFilterStrategy lets it out
-        endpoints.forEach((path, method) -> from("platform-http:" + path
-                        + "?httpMethodRestrict=GET&headerFilterStrategy=#adminHeaderFilterStrategy")
-                .routeId("admin-" + method)
-                .routeConfigurationId(ADMIN_ERRORS)
-                .process(this::authorize)
-                .bean("adminApi", method)
-                .removeHeaders("*")
-                .to(ANSWER));
+        documentedEndpoints();
+
+        // Each endpoint's route: the rest verb's direct route, inlined into it by the REST DSL (one route, this id)
+        for (String method : List.of("list", "execution", "history", "capacity")) {
+            from("direct:admin-" + method)
+                    .routeId("admin-" + method)
+                    .routeConfigurationId(ADMIN_ERRORS)
+                    .process(this::authorize)
+                    .bean("adminApi", method)
+                    .removeHeaders("*")
+                    .to(ANSWER);
+        }
 
         from(ANSWER)
                 .routeId("admin-answer")
@@ -100,9 +101,83 @@ public class AdminRoutes extends RouteConfigurationBuilder {
                         exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
                     }
                     exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, code);
-                    exchange.getMessage().setBody(Map.of("error", refused.getMessage()));
+                    exchange.getMessage().setBody(new AdminProblem(refused.getMessage(), null));
                 })
                 .to(ANSWER);
+    }
+
+    /**
+     * The admin endpoints in the REST DSL: paths, methods, parameters, answers and the bearer scheme, as the OpenAPI
+     * document shows them. Only GET is served; another method on these paths is answered 405 by the HTTP server.
+     */
+    private void documentedEndpoints() {
+        RestDefinition admin = rest().tag("admin");
+        admin.securityDefinitions()
+                .bearerToken(BEARER, "daycare.admin.token, or when that is empty the token generated into data/admin-token",
+                        "opaque")
+                .end();
+
+        admin.get("/executions").id("listExecutions").description("Executions, newest first, filtered and paged")
+                .security(BEARER)
+                .param().name("status").type(RestParamType.query).required(false).dataType("string")
+                        .allowableValues("RUNNING", "SUCCEEDED", "FAILED").endParam()
+                .param().name("limit").type(RestParamType.query).required(false).dataType("integer")
+                        .description("page size, 1 to " + AdminApi.MAX_PAGE_SIZE + "; " + AdminApi.DEFAULT_PAGE_SIZE
+                                + " when absent").endParam()
+                .param().name("nextToken").type(RestParamType.query).required(false).dataType("string")
+                        .description("the previous page's nextToken").endParam()
+                .param().name("childLastName").type(RestParamType.query).required(false).dataType("string")
+                        .description("the child's last name, in any case").endParam()
+                .param().name("parentEmail").type(RestParamType.query).required(false).dataType("string")
+                        .description("a parent's e-mail address, in any case").endParam();
+        answer(admin, 200, "A page of executions", ExecutionPage.class).endResponseMessage();
+        answer(admin, 400, "A query parameter is wrong", AdminProblem.class).endResponseMessage();
+        refusalsAndFailures(admin, false);
+        admin.to("direct:admin-list");
+
+        admin.get("/executions/{id}").id("getExecution").description("One execution, with its input and result documents")
+                .security(BEARER)
+                .param().name("id").type(RestParamType.path).required(true).dataType("string")
+                        .description("the executionId").endParam();
+        answer(admin, 200, "The execution", ExecutionDetail.class).endResponseMessage();
+        refusalsAndFailures(admin, true);
+        admin.to("direct:admin-execution");
+
+        admin.get("/executions/{id}/history").id("getExecutionHistory")
+                .description("Every state the execution entered and left, in order")
+                .security(BEARER)
+                .param().name("id").type(RestParamType.path).required(true).dataType("string")
+                        .description("the executionId").endParam();
+        answer(admin, 200, "The execution's history", ExecutionHistory.class).endResponseMessage();
+        refusalsAndFailures(admin, true);
+        admin.to("direct:admin-history");
+
+        admin.get("/capacity").id("getCapacity").description("Total, reserved and free spots per opening day")
+                .security(BEARER);
+        answer(admin, 200, "The capacity", CapacityReport.class).endResponseMessage();
+        refusalsAndFailures(admin, false);
+        admin.to("direct:admin-capacity");
+    }
+
+    /** What every admin endpoint may answer besides its own: 401, 404 where it names an execution, 500 and 503. */
+    private static void refusalsAndFailures(RestDefinition verb, boolean namesAnExecution) {
+        answer(verb, 401, "No or a wrong bearer token", AdminProblem.class)
+                .header("WWW-Authenticate").dataType("string").example("Bearer").endHeader()
+                .endResponseMessage();
+        if (namesAnExecution) {
+            answer(verb, 404, "No such execution", AdminProblem.class).endResponseMessage();
+        }
+        answer(verb, 500, "InternalError: a failure of ours, of which nothing is answered", AdminProblem.class)
+                .endResponseMessage();
+        answer(verb, 503, "ServiceUnavailable: the database cannot be reached", AdminProblem.class)
+                .header("Retry-After").dataType("integer").description("seconds").endHeader()
+                .endResponseMessage();
+    }
+
+    /** One documented answer of the last verb, to end with endResponseMessage(); every admin answer has no-store. */
+    private static ResponseMessageDefinition answer(RestDefinition verb, int code, String message, Class<?> model) {
+        return verb.responseMessage().code(code).message(message).responseModel(model)
+                .header("Cache-Control").dataType("string").example("no-store").endHeader();
     }
 
     private static int codeOf(Exception refused) {

@@ -7,6 +7,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.rest.RestDefinition;
+import org.apache.camel.model.rest.RestParamType;
 import org.daycare.registration.workflow.ExecutionResult;
 import org.daycare.registration.workflow.Executions;
 import org.daycare.registration.workflow.RegistrationStates;
@@ -61,7 +63,10 @@ public class IntakeRoutes extends RouteBuilder {
                         .to("direct:start-execution")
                 .end();
 
-        from("platform-http:{{daycare.http.path}}?httpMethodRestrict=POST")
+        documentedEndpoint();
+
+        // The rest verb's route: inlined into it by the REST DSL (one route, this id, these error handlers)
+        from("direct:http-intake")
                 .routeId("http-intake")
                 .routeConfigurationId(SubmissionErrorHandling.HTTP_INTAKE)
                 .setProperty(Executions.SOURCE, constant("http"))
@@ -114,6 +119,49 @@ public class IntakeRoutes extends RouteBuilder {
                         + "} failed on a defect: ${exception.class.name}")
                 .log(LoggingLevel.DEBUG, "${exception.stacktrace}")
                 .bean("executions", "failedOnDefect");
+    }
+
+    /**
+     * POST /registrations in the REST DSL, with every answer it gives, as the OpenAPI document shows it. Only POST is
+     * served; another method on the path is answered 405 by the HTTP server. The body is not bound: the route reads
+     * the raw bytes (see {@link RegistrationDocumentReader}).
+     */
+    private void documentedEndpoint() {
+        RestDefinition registrations = rest("{{daycare.http.path}}").tag("registrations");
+        registrations.post().id("submitRegistration")
+                .description("Runs the registration workflow on the document and answers how it ended")
+                .type(RegistrationRequest.class)
+                .param().name("body").type(RestParamType.body).required(true)
+                        .description("One JSON object in UTF-8, at most {{daycare.http.max-body-bytes}} bytes."
+                                + " application/json and application/*+json are accepted, and so is no Content-Type.")
+                        .endParam()
+                .param().name("Idempotency-Key").type(RestParamType.header).required(false).dataType("string")
+                        .description("At most " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters. The same key with the same"
+                                + " document answers the first execution's answer again; with another document, 422"
+                                + " IdempotencyKeyReused.")
+                        .endParam()
+                .responseMessage().code(201).message("The execution SUCCEEDED").responseModel(ExecutionResult.class)
+                        .endResponseMessage()
+                .responseMessage().code(200).message("A repeated submission: the child's confirmed registration, sent"
+                        + " again without a key, answered from its execution").responseModel(ExecutionResult.class)
+                        .endResponseMessage()
+                .responseMessage().code(400).message("MalformedRequest: the body is not one JSON object (or the"
+                        + " Idempotency-Key is too long); no execution").responseModel(RejectedRequest.class)
+                        .endResponseMessage()
+                .responseMessage().code(413).message("RequestTooLarge: the body is over {{daycare.http.max-body-bytes}} bytes")
+                        .responseModel(RejectedRequest.class).endResponseMessage()
+                .responseMessage().code(415).message("UnsupportedMediaType: a Content-Type that is not JSON")
+                        .responseModel(RejectedRequest.class).endResponseMessage()
+                .responseMessage().code(422).message("The execution FAILED in the workflow (InformationIncomplete,"
+                        + " InvalidAge, NoSpots, AlreadyRegistered), or IdempotencyKeyReused")
+                        .responseModel(UnprocessableAnswer.class).endResponseMessage()
+                .responseMessage().code(500).message("A defect of ours: the execution FAILED with InternalError")
+                        .responseModel(ExecutionResult.class).endResponseMessage()
+                .responseMessage().code(503).message("ServiceUnavailable: the database cannot be reached; nothing was"
+                        + " registered").responseModel(RejectedRequest.class)
+                        .header("Retry-After").dataType("integer").description("seconds").endHeader()
+                        .endResponseMessage()
+                .to("direct:http-intake");
     }
 
     private static void setHttpStatus(Exchange exchange) {

@@ -5,18 +5,23 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
 import org.daycare.registration.rules.Registration;
 
 /** How an execution ended: the result document that HTTP answers, the outbox holds and SNS carries. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonPropertyOrder({"executionId", "status", "output", "error", "cause", "problems"})
+@Schema(description = "How an execution ended: SUCCEEDED with the output, or FAILED with the error and its cause (and, for"
+        + " InformationIncomplete, every problem).")
 public record ExecutionResult(
-        String executionId,
-        Status status,
+        @Schema(requiredMode = RequiredMode.REQUIRED, format = "uuid") String executionId,
+        @Schema(requiredMode = RequiredMode.REQUIRED) Status status,
         Registration output,
         WorkflowError error,
         String cause,
-        List<String> problems) implements ResultDocument {
+        @Schema(description = "each problem prefixed by the JSON path of its field") List<String> problems)
+        implements ResultDocument {
 
     public enum Status { SUCCEEDED, FAILED }
 
