@@ -40,8 +40,11 @@ public final class JdbcExecutionStore {
             List<ExecutionEvent> events, Notification notification, Instant stoppedAt) {
     }
 
-    /** The outbox row: what is published, exactly. */
-    public record Notification(String subject, String attributesJson, String message) {
+    /**
+     * The outbox row: what is published, exactly, and the outcome it announces (its {@code outcome} attribute: an
+     * execution announces each outcome once, e.g. APPROVAL_REQUESTED, then SUCCEEDED, then CANCELLED).
+     */
+    public record Notification(String outcome, String subject, String attributesJson, String message) {
     }
 
     /** Thrown by {@link #record} when another execution already holds the idempotency key. */

@@ -264,7 +264,7 @@ public final class Executions {
         return new Completion(executionId, result.status().name(),
                 result.error() == null ? null : result.error().name(), result.cause(), resultDocument,
                 events,
-                new JdbcExecutionStore.Notification(notification.subject(),
+                new JdbcExecutionStore.Notification(notification.attributes().get("outcome"), notification.subject(),
                         objectMapper.writeValueAsString(notification.attributes()), resultDocument),
                 clock.instant());
     }
