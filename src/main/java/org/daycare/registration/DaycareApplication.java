@@ -2,6 +2,8 @@ package org.daycare.registration;
 
 import org.apache.camel.main.Main;
 import org.daycare.registration.admin.AdminRoutes;
+import org.daycare.registration.family.StatusLinkRoutes;
+import org.daycare.registration.workflow.DeadlineRoutes;
 import org.daycare.registration.intake.EchoRoutes;
 import org.daycare.registration.intake.IntakeRoutes;
 import org.daycare.registration.intake.SubmissionErrorHandling;
@@ -31,7 +33,7 @@ public final class DaycareApplication {
         Main main = new Main();
         main.configure().addConfiguration(new DaycareConfiguration());
         main.configure().addRoutesBuilder(HttpApi.class, SubmissionErrorHandling.class, IntakeRoutes.class,
-                EchoRoutes.class, AdminRoutes.class, NotificationRoutes.class);
+                EchoRoutes.class, AdminRoutes.class, StatusLinkRoutes.class, NotificationRoutes.class, DeadlineRoutes.class);
         main.setDefaultPropertyPlaceholderLocation(CONFIGURATION);
         return main;
     }

@@ -26,6 +26,7 @@ import org.apache.camel.http.base.HttpHeaderFilterStrategy;
 import org.apache.camel.spi.HeaderFilterStrategy;
 import org.daycare.registration.admin.AdminApi;
 import org.daycare.registration.admin.AdminToken;
+import org.daycare.registration.family.StatusLinks;
 import org.daycare.registration.intake.RegistrationDocumentReader;
 import org.daycare.registration.intake.RejectedRequest;
 import org.daycare.registration.intake.RequestTooLargeAnswer;
@@ -44,7 +45,9 @@ import org.daycare.registration.store.CapacityPlan;
 import org.daycare.registration.store.Database;
 import org.daycare.registration.store.JdbcCapacityLedger;
 import org.daycare.registration.store.JdbcExecutionStore;
+import org.daycare.registration.workflow.ApprovalPolicy;
 import org.daycare.registration.workflow.Executions;
+import org.daycare.registration.security.StatusTokens;
 import org.daycare.registration.workflow.RegistrationStates;
 import org.daycare.registration.workflow.ResultDocuments;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -96,6 +99,12 @@ public class DaycareConfiguration implements CamelConfiguration {
     private int dbPoolSize;
     @PropertyInject("daycare.db.connection-timeout-ms")
     private long dbConnectionTimeoutMillis;
+    @PropertyInject("daycare.approval.required")
+    private String approvalRequired;
+    @PropertyInject("daycare.approval.timeout")
+    private String approvalTimeout;
+    @PropertyInject("daycare.status-token.secret")
+    private String statusTokenSecret;
     @PropertyInject("daycare.admin.token")
     private String adminToken;
     @PropertyInject("daycare.health.db-timeout-ms")
@@ -245,8 +254,20 @@ public class DaycareConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public Executions executions(JdbcExecutionStore executionStore, CapacityLedger capacityLedger,
-            ResultDocuments resultDocuments, ObjectMapper objectMapper, Clock clock, PrometheusMeterRegistry metricsRegistry) {
-        return new Executions(executionStore, capacityLedger, resultDocuments, objectMapper, clock, metricsRegistry);
+            ResultDocuments resultDocuments, ObjectMapper objectMapper, Clock clock, PrometheusMeterRegistry metricsRegistry)
+            throws java.io.IOException {
+        Duration timeout = Duration.parse(approvalTimeout);
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("daycare.approval.timeout must be a positive ISO-8601 duration: " + approvalTimeout);
+        }
+        return new Executions(executionStore, capacityLedger, resultDocuments, objectMapper, clock, metricsRegistry,
+                StatusTokens.configuredOrGenerated(statusTokenSecret, Path.of(dataDir, "status-token-secret")), timeout);
+    }
+
+    /** Which registrations wait for the director (the router "Approval Required"). */
+    @BindToRegistry
+    public ApprovalPolicy approvalPolicy() {
+        return ApprovalPolicy.parse(approvalRequired);
     }
 
     @BindToRegistry
@@ -272,6 +293,11 @@ public class DaycareConfiguration implements CamelConfiguration {
         HttpHeaderFilterStrategy strategy = new HttpHeaderFilterStrategy();
         strategy.getOutFilter().remove("cache-control");
         return strategy;
+    }
+
+    @BindToRegistry
+    public StatusLinks statusLinks(JdbcExecutionStore executionStore, AdminToken adminToken) {
+        return new StatusLinks(executionStore, adminToken);
     }
 
     @BindToRegistry

@@ -99,7 +99,7 @@ class OpenApiDocumentTest {
             for (String method : List.of("GET", "POST", "PUT", "DELETE", "PATCH")) {
                 if (!path.getValue().has(method.toLowerCase(Locale.ROOT))) {
                     HttpResponse<String> answer = app.send(HttpRequest.newBuilder(app.uri(
-                            path.getKey().replace("{id}", "x"))).method(method, HttpRequest.BodyPublishers.noBody()));
+                            path.getKey().replaceAll("\\{[^}]+}", "x"))).method(method, HttpRequest.BodyPublishers.noBody()));
                     assertThat(answer.statusCode()).as(method + " " + path.getKey()).isEqualTo(405);
                 }
             }
@@ -116,7 +116,7 @@ class OpenApiDocumentTest {
         for (Map.Entry<String, JsonNode> path : document.get("paths").properties()) {
             for (Map.Entry<String, JsonNode> operation : path.getValue().properties()) {
                 String method = operation.getKey().toUpperCase(Locale.ROOT);
-                String concretePath = path.getKey().replace("{id}", "0190f0b2-6b52-7cc5-9d4e-1234567890ab");
+                String concretePath = path.getKey().replaceAll("\\{[^}]+}", "0190f0b2-6b52-7cc5-9d4e-1234567890ab");
                 // no Authorization header, and a body that would be registered if nothing asked for one
                 HttpResponse<String> anonymous = app.send(HttpRequest.newBuilder(app.uri(concretePath))
                         .method(method, method.equals("POST")
@@ -133,7 +133,8 @@ class OpenApiDocumentTest {
             }
         }
         assertThat(secured).containsExactlyInAnyOrder("GET /executions", "GET /executions/{id}",
-                "GET /executions/{id}/history", "GET /capacity");
+                "GET /executions/{id}/history", "GET /capacity", "GET /approvals", "POST /executions/{id}/approve",
+                "POST /executions/{id}/reject", "POST /executions/{id}/cancel");
     }
 
     @Test

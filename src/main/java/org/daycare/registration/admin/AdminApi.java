@@ -19,6 +19,7 @@ import org.daycare.registration.store.CapacityLedger;
 import org.daycare.registration.store.ExecutionQuery;
 import org.daycare.registration.store.ExecutionRecord;
 import org.daycare.registration.store.JdbcExecutionStore;
+import org.daycare.registration.workflow.Executions;
 
 /**
  * Reads executions, their history and the capacity back for the admin endpoints, as records (ExecutionPage,
@@ -29,7 +30,10 @@ public final class AdminApi {
 
     static final int DEFAULT_PAGE_SIZE = 50;
     static final int MAX_PAGE_SIZE = 200;
-    private static final Set<String> STATUSES = Set.of("RUNNING", "SUCCEEDED", "FAILED");
+    private static final Set<String> STATUSES = Set.of("RUNNING", "SUCCEEDED", "FAILED", "CANCELLED");
+    static final int MAX_REASON_LENGTH = 500;
+    /** Control characters, C0 and C1, that a rejection's reason may not hold. */
+    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("[\\p{Cc}]");
 
     private final JdbcExecutionStore store;
     private final CapacityLedger capacityLedger;
@@ -39,6 +43,39 @@ public final class AdminApi {
         this.store = store;
         this.capacityLedger = capacityLedger;
         this.objectMapper = objectMapper;
+    }
+
+    /** GET /approvals, from what the workflow says waits (Executions#awaitingApproval). */
+    public ApprovalQueue approvals(@org.apache.camel.Body List<Executions.Waiting> waitingList) {
+        return new ApprovalQueue(waitingList.stream().map(waiting -> new ApprovalQueue.Awaiting(
+                waiting.executionId(), waiting.since(), waiting.deadline(),
+                waiting.registration().child().firstName(), waiting.registration().child().lastName(),
+                waiting.registration().child().age(), waiting.registration().daysOfWeek(),
+                waiting.registration().specialInstructions())).toList());
+    }
+
+    /** The reason of POST /executions/{id}/reject, onto the exchange: required, at most 500 characters, no controls. */
+    public void rejection(org.apache.camel.Exchange exchange) {
+        String reason;
+        try {
+            byte[] body = exchange.getMessage().getBody(byte[].class);
+            JsonNode document = body == null || body.length == 0 ? null : objectMapper.readTree(body);
+            JsonNode value = document == null ? null : document.path("reason");
+            reason = value != null && value.isTextual() ? value.textValue().strip() : null;
+        } catch (java.io.IOException notJson) {
+            throw new BadQuery("The body must be a JSON object with the reason: {\"reason\": \"...\"}.");
+        }
+        if (reason == null || reason.isEmpty()) {
+            throw new BadQuery("A reason is required: {\"reason\": \"...\"}.");
+        }
+        if (reason.length() > MAX_REASON_LENGTH || CONTROL.matcher(reason).find()) {
+            throw new BadQuery("The reason must be at most " + MAX_REASON_LENGTH + " characters, with no control characters.");
+        }
+        exchange.setProperty(Executions.REASON, reason);
+    }
+
+    /** Approve and cancel take no body: whatever was sent is ignored. */
+    public void noBody() {
     }
 
     /** Thrown for an unknown execution id: answered 404. */

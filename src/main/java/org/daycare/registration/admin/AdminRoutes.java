@@ -1,6 +1,7 @@
 package org.daycare.registration.admin;
 
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.apache.camel.BeanInject;
@@ -11,7 +12,13 @@ import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.rest.RestDefinition;
 import org.apache.camel.model.rest.RestParamType;
 import org.apache.camel.model.rest.ResponseMessageDefinition;
+import org.daycare.registration.intake.IntakeRoutes;
 import org.daycare.registration.store.StoreUnavailableException;
+import org.daycare.registration.workflow.ExecutionNotFound;
+import org.daycare.registration.workflow.ExecutionResult;
+import org.daycare.registration.workflow.Executions;
+import org.daycare.registration.workflow.NotAwaitingApproval;
+import org.daycare.registration.workflow.NotCancellable;
 
 /**
  * The read side, for enrolment offices and operators: executions (by id, with their history, or searched) and
@@ -37,7 +44,8 @@ public class AdminRoutes extends RouteConfigurationBuilder {
     @Override
     public void configuration() {
         RouteConfigurationDefinition admin = routeConfiguration(ADMIN_ERRORS);
-        admin.onException(NotAuthorized.class, AdminApi.NotFound.class, AdminApi.BadQuery.class).handled(true)
+        admin.onException(NotAuthorized.class, AdminApi.NotFound.class, AdminApi.BadQuery.class, ExecutionNotFound.class,
+                NotAwaitingApproval.class, NotCancellable.class).handled(true)
                 .to("direct:admin-error");
         // The database or our own code failed. Only the exception's class goes to the log (the stack trace at DEBUG):
         // a driver's message may quote what was searched for, a name or an e-mail address. Nor is any of it answered.
@@ -78,6 +86,33 @@ public class AdminRoutes extends RouteConfigurationBuilder {
                     .routeConfigurationId(ADMIN_ERRORS)
                     .process(this::authorize)
                     .bean("adminApi", method)
+                    .removeHeaders("*")
+                    .to(ANSWER);
+        }
+
+        from("direct:admin-approvals")
+                .routeId("admin-approvals")
+                .routeConfigurationId(ADMIN_ERRORS)
+                .process(this::authorize)
+                .bean("executions", "awaitingApproval")
+                .bean("adminApi", "approvals")
+                .removeHeaders("*")
+                .to(ANSWER);
+
+        // The director's decisions and the office's cancellation resume the execution through the workflow's routes
+        // (resume-execution), as a deadline does; the answer is the execution's document as it then stands.
+        for (Map.Entry<String, Executions.Decision> decision : Map.of("approve", Executions.Decision.APPROVED,
+                "reject", Executions.Decision.REJECTED, "cancel", Executions.Decision.CANCELLED).entrySet()) {
+            from("direct:admin-" + decision.getKey())
+                    .routeId("admin-" + decision.getKey())
+                    .routeConfigurationId(ADMIN_ERRORS)
+                    .process(this::authorize)
+                    .setProperty(Executions.RESUME_ID, header("id"))
+                    .setProperty(Executions.DECISION, constant(decision.getValue()))
+                    .bean("adminApi", decision.getValue() == Executions.Decision.REJECTED ? "rejection" : "noBody")
+                    .removeHeaders("*")
+                    .to("direct:resume-execution")
+                    .to(IntakeRoutes.REWRITE_RESULT_FILE)
                     .removeHeaders("*")
                     .to(ANSWER);
         }
@@ -152,11 +187,51 @@ public class AdminRoutes extends RouteConfigurationBuilder {
         refusalsAndFailures(admin, true);
         admin.to("direct:admin-history");
 
+        admin.get("/approvals").id("listApprovals")
+                .description("Registrations awaiting the director's approval, oldest first")
+                .security(BEARER);
+        answer(admin, 200, "The approval queue", ApprovalQueue.class).endResponseMessage();
+        refusalsAndFailures(admin, false);
+        admin.to("direct:admin-approvals");
+
+        decision(admin, "approve", "approveExecution", "Approves a registration awaiting approval: Confirm Registration,"
+                + " then SUCCEEDED (as Step Functions' SendTaskSuccess)", "NotAwaitingApproval: it is not awaiting approval");
+        decision(admin, "reject", "rejectExecution", "Rejects a registration awaiting approval: FAILED ApprovalRejected,"
+                + " the reason as its cause; its held spots are released (as Step Functions' SendTaskFailure)", null);
+        admin.type(RejectionRequest.class)
+                .param().name("body").type(RestParamType.body).required(true)
+                        .description("the reason, required: at most " + AdminApi.MAX_REASON_LENGTH
+                                + " characters, no control characters").endParam();
+        answer(admin, 400, "The reason is missing, too long or has control characters", AdminProblem.class)
+                .endResponseMessage();
+        decisionTail(admin, "reject", "NotAwaitingApproval: it is not awaiting approval");
+        decision(admin, "cancel", "cancelExecution", "Cancels a registration awaiting approval (its held spots are"
+                + " released) or a confirmed one (its spots are released): CANCELLED",
+                "NotCancellable: it already FAILED or was already CANCELLED");
+
         admin.get("/capacity").id("getCapacity").description("Total, reserved and free spots per opening day")
                 .security(BEARER);
         answer(admin, 200, "The capacity", CapacityReport.class).endResponseMessage();
         refusalsAndFailures(admin, false);
         admin.to("direct:admin-capacity");
+    }
+
+    /** POST /executions/{id}/ACTION, documented; reject adds its body and 400 before {@link #decisionTail}. */
+    private static void decision(RestDefinition admin, String action, String id, String description, String conflict) {
+        admin.post("/executions/{id}/" + action).id(id).description(description)
+                .security(BEARER)
+                .param().name("id").type(RestParamType.path).required(true).dataType("string")
+                        .description("the executionId").endParam();
+        if (!action.equals("reject")) {
+            decisionTail(admin, action, conflict);
+        }
+    }
+
+    private static void decisionTail(RestDefinition admin, String action, String conflict) {
+        answer(admin, 200, "The execution as it now stands", ExecutionResult.class).endResponseMessage();
+        answer(admin, 409, conflict, AdminProblem.class).endResponseMessage();
+        refusalsAndFailures(admin, true);
+        admin.to("direct:admin-" + action);
     }
 
     /** What every admin endpoint may answer besides its own: 401, 404 where it names an execution, 500 and 503. */
@@ -184,7 +259,10 @@ public class AdminRoutes extends RouteConfigurationBuilder {
         if (refused instanceof NotAuthorized) {
             return 401;
         }
-        return refused instanceof AdminApi.NotFound ? 404 : 400;
+        if (refused instanceof NotAwaitingApproval || refused instanceof NotCancellable) {
+            return 409;
+        }
+        return refused instanceof AdminApi.NotFound || refused instanceof ExecutionNotFound ? 404 : 400;
     }
 
     /**

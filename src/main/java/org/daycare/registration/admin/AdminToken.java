@@ -1,5 +1,7 @@
 package org.daycare.registration.admin;
 
+import org.daycare.registration.security.SecretFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,31 +41,8 @@ public final class AdminToken {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        writeOwnerOnly(tokenFile, token + "\n");
+        SecretFiles.writeOwnerOnly(tokenFile, token + "\n");
         return new AdminToken(token);
-    }
-
-    /**
-     * The file is created owner-only (never readable by others, not even for a moment) under a new name beside the
-     * target, then renamed over it. Writing into an earlier file instead would hand the token to whoever holds it
-     * open, or follow a link planted in its place.
-     */
-    private static void writeOwnerOnly(Path tokenFile, String content) throws IOException {
-        Path directory = Files.createDirectories(tokenFile.toAbsolutePath().getParent());
-        Path written;
-        try {
-            written = Files.createTempFile(directory, ".admin-token-", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException notPosix) {
-            // a non-POSIX file system: the data directory's own permissions protect it
-            written = Files.createTempFile(directory, ".admin-token-", ".tmp");
-        }
-        try {
-            Files.writeString(written, content, StandardCharsets.UTF_8);
-            Files.move(written, tokenFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(written);
-        }
     }
 
     /** Checks an Authorization header value; the comparison takes the same time wherever the tokens differ. */

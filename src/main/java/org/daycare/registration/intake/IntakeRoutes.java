@@ -25,6 +25,9 @@ public class IntakeRoutes extends RouteBuilder {
     static final String ANSWER_HTTP = "direct:answer-http";
     static final String WRITE_RESULT_FILE = "direct:write-result-file";
     static final String EXECUTION_FAILED_ON_DEFECT = "direct:execution-failed-on-defect";
+    /** Writes a resumed execution's document as its dropped file's NAME.result.json, when it came from one. */
+    public static final String REWRITE_RESULT_FILE = "direct:rewrite-result-file";
+    private static final String ANSWERED_DOCUMENT = "answeredDocument";
 
     /** Where the file consumer moves a processed drop: the archive, or the failed folder. */
     private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
@@ -111,6 +114,18 @@ public class IntakeRoutes extends RouteBuilder {
                 .bean("resultDocuments", "toJson")
                 .to("file:{{daycare.outbox}}?fileName=${exchangeProperty." + RESULT_NAME + "}&tempPrefix=.writing-");
 
+        // A dropped file's execution that waited, then ended (a decision, a deadline, a cancellation): its final
+        // document replaces the waiting one as NAME.result.json. The body, the document, stays as it was.
+        from(REWRITE_RESULT_FILE)
+                .routeId("rewrite-result-file")
+                .filter(exchangeProperty(Executions.SOURCE).startsWith(Executions.FILE_SOURCE_PREFIX))
+                    .setProperty(ANSWERED_DOCUMENT, body())
+                    .process(IntakeRoutes::nameTheResultOfTheSource)
+                    .bean("resultDocuments", "toJson")
+                    .to("file:{{daycare.outbox}}?fileName=${exchangeProperty." + RESULT_NAME + "}&tempPrefix=.writing-")
+                    .setBody(exchangeProperty(ANSWERED_DOCUMENT))
+                .end();
+
         from(EXECUTION_FAILED_ON_DEFECT)
                 .routeId("execution-failed-on-defect")
                 // Only the exception's class and our own message at ERROR: a driver's or library's message may quote
@@ -145,6 +160,9 @@ public class IntakeRoutes extends RouteBuilder {
                 .responseMessage().code(200).message("A repeated submission: the child's confirmed registration, sent"
                         + " again without a key, answered from its execution").responseModel(ExecutionResult.class)
                         .endResponseMessage()
+                .responseMessage().code(202).message("The execution waits (RUNNING) in the state given, Await Approval:"
+                        + " the director decides; the statusToken opens GET /registrations/{executionId}")
+                        .responseModel(ExecutionResult.class).endResponseMessage()
                 .responseMessage().code(400).message("MalformedRequest: the body is not one JSON object (or the"
                         + " Idempotency-Key is too long); no execution").responseModel(RejectedRequest.class)
                         .endResponseMessage()
@@ -190,6 +208,13 @@ public class IntakeRoutes extends RouteBuilder {
                     "The Idempotency-Key header must be at most " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters."));
         }
         exchange.setProperty(Executions.IDEMPOTENCY_KEY, key);
+    }
+
+    /** The result name of the file an execution's source names: {@code file:NAME.json} is NAME.result.json. */
+    private static void nameTheResultOfTheSource(Exchange exchange) {
+        String dropped = exchange.getProperty(Executions.SOURCE, String.class).substring(Executions.FILE_SOURCE_PREFIX.length());
+        String stem = dropped.endsWith(".json") ? dropped.substring(0, dropped.length() - ".json".length()) : dropped;
+        exchange.setProperty(RESULT_NAME, shortened(stem) + ".result.json");
     }
 
     /**

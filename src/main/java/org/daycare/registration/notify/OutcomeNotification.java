@@ -11,14 +11,27 @@ import org.daycare.registration.workflow.ExecutionResult;
  */
 public record OutcomeNotification(String subject, Map<String, String> attributes, String message) {
 
+    /** The outcome attribute of a registration that starts waiting for the director, for staff to subscribe to. */
+    public static final String APPROVAL_REQUESTED = "APPROVAL_REQUESTED";
+
+    /**
+     * The outcome announced: SUCCEEDED, FAILED (with its error), CANCELLED, or, for an execution that starts waiting
+     * for approval, APPROVAL_REQUESTED with the registration as the message ({@code resultDocumentJson} is then
+     * that registration).
+     */
     public static OutcomeNotification of(ExecutionResult result, String resultDocumentJson) {
         Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put("outcome", result.status().name());
+        String outcome = result.status() == ExecutionResult.Status.RUNNING ? APPROVAL_REQUESTED : result.status().name();
+        attributes.put("outcome", outcome);
         attributes.put("executionId", result.executionId());
-        String subject = "Registration confirmed";
-        if (!result.succeeded()) {
+        String subject = switch (result.status()) {
+            case SUCCEEDED -> "Registration confirmed";
+            case RUNNING -> "Approval requested";
+            case CANCELLED -> "Registration cancelled";
+            case FAILED -> "Registration rejected: " + result.error().name();
+        };
+        if (result.status() == ExecutionResult.Status.FAILED) {
             attributes.put("error", result.error().name());
-            subject = "Registration rejected: " + result.error().name();
         }
         return new OutcomeNotification(subject, Map.copyOf(attributes), resultDocumentJson);
     }

@@ -24,13 +24,33 @@ public interface CapacityLedger {
             String registrationDigest);
 
     /**
+     * The same as {@link #reserve}, for a registration that waits for approval: its spots are held (they count as
+     * taken) until {@link #confirmHold} or {@link #release}.
+     */
+    Reservation hold(StoreTransaction transaction, String executionId, Set<DayOfWeek> days, Registration held,
+            String registrationDigest);
+
+    /** Within a transaction: the execution's held registration becomes confirmed, as given; false if it held none. */
+    boolean confirmHold(StoreTransaction transaction, String executionId, Registration confirmed);
+
+    /**
+     * Within a transaction: the execution's held or confirmed registration goes, and its spots are free again;
+     * false if it had none.
+     */
+    boolean release(StoreTransaction transaction, String executionId);
+
+    /** The registration an execution holds or confirmed (its document), if any. */
+    Optional<String> heldRegistration(String executionId);
+
+    /**
      * The child's confirmed registration, if any: the execution that holds it and its output document.
      *
      * @param childIdentity {@code Registration.Child#identityKey}
      */
     Optional<Confirmation> confirmationFor(String childIdentity);
 
-    record Confirmation(String executionId, String outputDocument, String registrationDigest) {
+    /** {@code held}: its spots are held while it awaits approval; it is not confirmed yet. */
+    record Confirmation(String executionId, String outputDocument, String registrationDigest, boolean held) {
     }
 
     /** Total, reserved and free spots per opening day, in week order. */

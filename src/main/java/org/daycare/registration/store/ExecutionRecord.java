@@ -14,5 +14,10 @@ public record ExecutionRecord(
         String error,
         String cause,
         Instant startedAt,
-        Instant stoppedAt) {
+        Instant stoppedAt,
+        /** The state a RUNNING execution waits in, and until when; null once it ended. */
+        String state,
+        Instant deadlineAt,
+        /** SHA-256 (hex) of the execution's status token. */
+        String statusTokenDigest) {
 }

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.DayOfWeek;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -84,14 +85,73 @@ public final class JdbcCapacityLedger implements CapacityLedger {
     @Override
     public Reservation reserve(StoreTransaction transaction, String executionId, Set<DayOfWeek> days,
             Registration confirmed, String registrationDigest) {
+        return take(transaction, executionId, days, confirmed, registrationDigest, false);
+    }
+
+    @Override
+    public Reservation hold(StoreTransaction transaction, String executionId, Set<DayOfWeek> days,
+            Registration held, String registrationDigest) {
+        return take(transaction, executionId, days, held, registrationDigest, true);
+    }
+
+    @Override
+    public boolean confirmHold(StoreTransaction transaction, String executionId, Registration confirmed) {
+        try {
+            return transaction.attempt(connection -> Jdbc.update(connection, "UPDATE confirmed_registrations"
+                    + " SET held = FALSE, output_document = ?, confirmed_at = ? WHERE execution_id = ? AND held = TRUE",
+                    toJson(confirmed), clock.instant(), executionId) == 1);
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+    }
+
+    @Override
+    public boolean release(StoreTransaction transaction, String executionId) {
+        try {
+            return transaction.attempt(connection -> {
+                String days;
+                try (PreparedStatement statement = Jdbc.prepare(connection,
+                        "SELECT days_of_week FROM confirmed_registrations WHERE execution_id = ?", executionId);
+                     ResultSet row = statement.executeQuery()) {
+                    if (!row.next()) {
+                        return false;
+                    }
+                    days = row.getString(1);
+                }
+                Jdbc.update(connection, "DELETE FROM confirmed_registrations WHERE execution_id = ?", executionId);
+                // the spots last, in week order like every reservation, so that two never deadlock
+                for (DayOfWeek day : new TreeSet<>(Arrays.stream(days.split(",")).map(DayOfWeek::valueOf).toList())) {
+                    Jdbc.update(connection, "UPDATE day_capacity SET reserved_spots = reserved_spots - 1"
+                            + " WHERE day_of_week = ? AND reserved_spots > 0", day.name());
+                }
+                return true;
+            });
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+    }
+
+    @Override
+    public Optional<String> heldRegistration(String executionId) {
+        return jdbc.read(connection -> {
+            try (PreparedStatement statement = Jdbc.prepare(connection, "SELECT output_document FROM confirmed_registrations"
+                    + " WHERE execution_id = ?", executionId);
+                 ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+            }
+        });
+    }
+
+    private Reservation take(StoreTransaction transaction, String executionId, Set<DayOfWeek> days,
+            Registration confirmed, String registrationDigest, boolean held) {
         String childKey = digest(confirmed.child().identityKey());
         String output = toJson(confirmed);
         try {
             return transaction.attempt(connection -> {
                 Jdbc.update(connection, "INSERT INTO confirmed_registrations (execution_id, child_key, days_of_week,"
-                        + " output_document, registration_digest, confirmed_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        + " output_document, registration_digest, held, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                         executionId, childKey, days.stream().map(DayOfWeek::name).sorted().collect(Collectors.joining(",")),
-                        output, registrationDigest, clock.instant());
+                        output, registrationDigest, held, clock.instant());
                 // the spots last: their rows are the contended ones, locked from here to the commit
                 for (DayOfWeek day : new TreeSet<>(days)) {
                     int taken = Jdbc.update(connection, "UPDATE day_capacity SET reserved_spots = reserved_spots + 1"
@@ -150,11 +210,11 @@ public final class JdbcCapacityLedger implements CapacityLedger {
         String childKey = digest(childIdentity);
         return jdbc.read(connection -> {
             try (PreparedStatement statement = Jdbc.prepare(connection,
-                    "SELECT execution_id, output_document, registration_digest FROM confirmed_registrations"
+                    "SELECT execution_id, output_document, registration_digest, held FROM confirmed_registrations"
                     + " WHERE child_key = ?", childKey);
                  ResultSet row = statement.executeQuery()) {
                 return row.next()
-                        ? Optional.of(new Confirmation(row.getString(1), row.getString(2), row.getString(3)))
+                        ? Optional.of(new Confirmation(row.getString(1), row.getString(2), row.getString(3), row.getBoolean(4)))
                         : Optional.empty();
             }
         });

@@ -20,7 +20,7 @@ import javax.sql.DataSource;
 public final class JdbcExecutionStore {
 
     private static final String SUMMARY_COLUMNS =
-            "execution_id, status, source, error, cause, started_at, stopped_at";
+            "execution_id, status, state, deadline_at, source, error, cause, started_at, stopped_at";
 
     private final Jdbc jdbc;
 
@@ -33,11 +33,18 @@ public final class JdbcExecutionStore {
      * DocumentDigest), the Idempotency-Key if any, and the lower-cased search columns (any may be null).
      */
     public record NewExecution(String executionId, String source, String inputDocument, String requestDigest,
-            String idempotencyKey, String childLastName, String motherEmail, String fatherEmail, Instant startedAt) {
+            String idempotencyKey, String childLastName, String motherEmail, String fatherEmail,
+            String statusTokenDigest, Instant startedAt) {
     }
 
-    public record Completion(String executionId, String status, String error, String cause, String resultDocument,
-            List<ExecutionEvent> events, Notification notification, Instant stoppedAt) {
+    /**
+     * What a durable point writes: the execution's status (and, while RUNNING, the state it waits in and its
+     * deadline; stoppedAt is then null), its result document, the events since the last durable point, and one
+     * notification.
+     */
+    public record Completion(String executionId, String status, String state, Instant deadlineAt, String error,
+            String cause, String resultDocument, List<ExecutionEvent> events, Notification notification,
+            Instant stoppedAt, Instant writtenAt) {
     }
 
     /**
@@ -68,14 +75,15 @@ public final class JdbcExecutionStore {
     public void record(StoreTransaction transaction, NewExecution execution, Completion completion) {
         try {
             transaction.attempt(connection -> {
-                Jdbc.update(connection, "INSERT INTO executions (execution_id, status, source, input_document,"
-                        + " request_digest, result_document, error, cause, idempotency_key, child_last_name, mother_email,"
-                        + " father_email, started_at, stopped_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        execution.executionId(), completion.status(), execution.source(), execution.inputDocument(),
-                        execution.requestDigest(), completion.resultDocument(), completion.error(), completion.cause(),
-                        execution.idempotencyKey(),
+                Jdbc.update(connection, "INSERT INTO executions (execution_id, status, state, deadline_at, source,"
+                        + " input_document, request_digest, result_document, error, cause, idempotency_key, child_last_name,"
+                        + " mother_email, father_email, status_token_digest, started_at, stopped_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        execution.executionId(), completion.status(), completion.state(), completion.deadlineAt(),
+                        execution.source(), execution.inputDocument(), execution.requestDigest(),
+                        completion.resultDocument(), completion.error(), completion.cause(), execution.idempotencyKey(),
                         execution.childLastName(), execution.motherEmail(), execution.fatherEmail(),
-                        execution.startedAt(), completion.stoppedAt());
+                        execution.statusTokenDigest(), execution.startedAt(), completion.stoppedAt());
                 insertEventsAndNotification(connection, completion);
                 return null;
             });
@@ -87,26 +95,82 @@ public final class JdbcExecutionStore {
         }
     }
 
+    /**
+     * Moves a recorded execution on from the status it is expected to be in (RUNNING, waiting; or SUCCEEDED, for a
+     * cancellation), writing its new status, result, events and notification; false, and nothing written, when it
+     * is no longer in that status: another decision, deadline or cancellation won.
+     */
+    public boolean advance(StoreTransaction transaction, String fromStatus, Completion completion) {
+        try {
+            return transaction.attempt(connection -> {
+                int moved = Jdbc.update(connection, "UPDATE executions SET status = ?, state = ?, deadline_at = ?,"
+                        + " result_document = ?, error = ?, cause = ?, stopped_at = ? WHERE execution_id = ? AND status = ?",
+                        completion.status(), completion.state(), completion.deadlineAt(), completion.resultDocument(),
+                        completion.error(), completion.cause(), completion.stoppedAt(), completion.executionId(),
+                        fromStatus);
+                if (moved == 0) {
+                    return false;
+                }
+                insertEventsAndNotification(connection, completion);
+                return true;
+            });
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+    }
+
+    /** RUNNING executions whose deadline has passed, soonest first. */
+    public List<String> pastDeadline(Instant now, int limit) {
+        return jdbc.read(connection -> {
+            List<String> due = new ArrayList<>();
+            try (PreparedStatement statement = Jdbc.prepare(connection, "SELECT execution_id FROM executions"
+                    + " WHERE status = 'RUNNING' AND deadline_at <= ? ORDER BY deadline_at FETCH FIRST " + limit
+                    + " ROWS ONLY", now);
+                 ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    due.add(rows.getString(1));
+                }
+            }
+            return due;
+        });
+    }
+
+    /** RUNNING executions in the given state, oldest first, documents included. */
+    public List<ExecutionRecord> waitingIn(String state, int limit) {
+        return jdbc.read(connection -> {
+            List<ExecutionRecord> waiting = new ArrayList<>();
+            try (PreparedStatement statement = Jdbc.prepare(connection, "SELECT * FROM executions WHERE status = 'RUNNING'"
+                    + " AND state = ? ORDER BY started_at, execution_id FETCH FIRST " + limit + " ROWS ONLY", state);
+                 ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    waiting.add(full(rows));
+                }
+            }
+            return waiting;
+        });
+    }
+
     private static void insertEventsAndNotification(Connection connection, Completion completion) throws SQLException {
         insertEvents(connection, completion.executionId(), completion.events());
         Notification notification = completion.notification();
         Jdbc.update(connection, "INSERT INTO notification_outbox (execution_id, subject, attributes, message,"
                 + " created_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
                 completion.executionId(), notification.subject(), notification.attributesJson(),
-                notification.message(), completion.stoppedAt(), completion.stoppedAt());
+                notification.message(), completion.writtenAt(), completion.writtenAt());
     }
 
     private static void insertEvents(Connection connection, String executionId, List<ExecutionEvent> events)
             throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO execution_events (execution_id,"
-                + " sequence_number, state_name, event_type, status_code, occurred_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                + " sequence_number, state_name, event_type, status_code, detail, occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             for (ExecutionEvent event : events) {
                 insert.setString(1, executionId);
                 insert.setInt(2, event.sequenceNumber());
                 insert.setString(3, event.stateName());
                 insert.setString(4, event.type().name());
                 insert.setObject(5, event.statusCode());
-                insert.setObject(6, java.time.OffsetDateTime.ofInstant(event.occurredAt(), java.time.ZoneOffset.UTC));
+                insert.setString(6, event.detail());
+                insert.setObject(7, java.time.OffsetDateTime.ofInstant(event.occurredAt(), java.time.ZoneOffset.UTC));
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -130,7 +194,8 @@ public final class JdbcExecutionStore {
                 while (rows.next()) {
                     events.add(new ExecutionEvent(rows.getInt("sequence_number"), rows.getString("state_name"),
                             ExecutionEvent.Type.valueOf(rows.getString("event_type")),
-                            rows.getObject("status_code", Integer.class), Jdbc.instant(rows, "occurred_at")));
+                            rows.getObject("status_code", Integer.class), rows.getString("detail"),
+                            Jdbc.instant(rows, "occurred_at")));
                 }
             }
             return events;
@@ -192,12 +257,14 @@ public final class JdbcExecutionStore {
         return new ExecutionRecord(row.getString("execution_id"), row.getString("status"), row.getString("source"),
                 row.getString("input_document"), row.getString("request_digest"), row.getString("result_document"),
                 row.getString("error"), row.getString("cause"), Jdbc.instant(row, "started_at"),
-                Jdbc.instant(row, "stopped_at"));
+                Jdbc.instant(row, "stopped_at"), row.getString("state"), Jdbc.instant(row, "deadline_at"),
+                row.getString("status_token_digest"));
     }
 
     private static ExecutionRecord summary(ResultSet row) throws SQLException {
         return new ExecutionRecord(row.getString("execution_id"), row.getString("status"), row.getString("source"),
                 null, null, null, row.getString("error"), row.getString("cause"),
-                Jdbc.instant(row, "started_at"), Jdbc.instant(row, "stopped_at"));
+                Jdbc.instant(row, "started_at"), Jdbc.instant(row, "stopped_at"), row.getString("state"),
+                Jdbc.instant(row, "deadline_at"), null);
     }
 }

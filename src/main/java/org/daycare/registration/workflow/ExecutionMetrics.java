@@ -24,11 +24,13 @@ final class ExecutionMetrics {
         Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
     private final Counter succeeded;
+    private final Counter cancelled;
     private final Map<WorkflowError, Counter> failed = new EnumMap<>(WorkflowError.class);
     private final Map<ExecutionResult.Status, Timer> durations = new EnumMap<>(ExecutionResult.Status.class);
 
     ExecutionMetrics(MeterRegistry registry) {
         succeeded = executions(registry, ExecutionResult.Status.SUCCEEDED, NO_ERROR);
+        cancelled = executions(registry, ExecutionResult.Status.CANCELLED, NO_ERROR);
         for (WorkflowError error : WorkflowError.values()) {
             failed.put(error, executions(registry, ExecutionResult.Status.FAILED, error.name()));
         }
@@ -43,7 +45,14 @@ final class ExecutionMetrics {
 
     /** An execution whose end was recorded (committed); {@code took} from its start to that commit. */
     void ended(ExecutionResult result, Duration took) {
-        (result.succeeded() ? succeeded : failed.get(result.error())).increment();
+        switch (result.status()) {
+            case SUCCEEDED -> succeeded.increment();
+            case FAILED -> failed.get(result.error()).increment();
+            case CANCELLED -> cancelled.increment();
+            case RUNNING -> {
+                return; // not an end
+            }
+        }
         durations.get(result.status()).record(took);
     }
 

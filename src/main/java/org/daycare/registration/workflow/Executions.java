@@ -1,6 +1,7 @@
 package org.daycare.registration.workflow;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.DayOfWeek;
 import java.util.ArrayList;
 import java.util.Set;
@@ -21,6 +22,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.daycare.registration.notify.OutcomeNotification;
 import org.daycare.registration.rules.Registration;
+import org.daycare.registration.security.StatusTokens;
 import org.daycare.registration.store.CapacityLedger;
 import org.daycare.registration.store.ExecutionEvent;
 import org.daycare.registration.store.StoreTransaction;
@@ -48,6 +50,12 @@ public final class Executions {
     /** The source of a dropped file's execution: this prefix and the file's name. */
     public static final String FILE_SOURCE_PREFIX = "file:";
     public static final String SUCCEEDED_STATE = "Succeeded";
+    public static final String AWAIT_APPROVAL_STATE = "Await Approval";
+    static final String CANCELLED_STATE = "Cancelled";
+    /** The exchange properties of a resumed execution: its id, the decision, and a rejection's reason. */
+    public static final String RESUME_ID = "resumeExecutionId";
+    public static final String DECISION = "decision";
+    public static final String REASON = "reason";
     static final String CONFIRM_STATE = "Confirm Registration";
 
     private static final Logger LOG = LoggerFactory.getLogger(Executions.class);
@@ -64,16 +72,37 @@ public final class Executions {
     private final ObjectMapper objectMapper;
     private final Clock clock;
     private final ExecutionMetrics metrics;
+    private final StatusTokens statusTokens;
+    private final Duration approvalTimeout;
 
-    /** @param meters where the executions' counter and duration histogram are registered (see {@link ExecutionMetrics}) */
+    /**
+     * @param meters where the executions' counter and duration histogram are registered (see {@link ExecutionMetrics})
+     * @param approvalTimeout how long a registration may await approval (daycare.approval.timeout)
+     */
     public Executions(JdbcExecutionStore store, CapacityLedger capacityLedger, ResultDocuments resultDocuments,
-            ObjectMapper objectMapper, Clock clock, MeterRegistry meters) {
+            ObjectMapper objectMapper, Clock clock, MeterRegistry meters, StatusTokens statusTokens,
+            Duration approvalTimeout) {
         this.store = store;
         this.capacityLedger = capacityLedger;
         this.resultDocuments = resultDocuments;
         this.objectMapper = objectMapper;
         this.clock = clock;
         this.metrics = new ExecutionMetrics(meters);
+        this.statusTokens = statusTokens;
+        this.approvalTimeout = approvalTimeout;
+    }
+
+    /** What resumes a recorded execution, through the route resume-execution. */
+    public enum Decision {
+        APPROVED(200, "approved"), REJECTED(403, "rejected"), TIMED_OUT(408, "timed out"), CANCELLED(410, "cancelled");
+
+        private final int statusCode;
+        private final String detail;
+
+        Decision(int statusCode, String detail) {
+            this.statusCode = statusCode;
+            this.detail = detail;
+        }
     }
 
     /**
@@ -94,7 +123,7 @@ public final class Executions {
         }
         return childKeyOf(document).flatMap(capacityLedger::confirmationFor)
                 .filter(confirmation -> registrationDigest.equals(confirmation.registrationDigest()))
-                .map(this::confirmationAnswer)
+                .map(this::retryAnswer)
                 .orElse(null);
     }
 
@@ -114,7 +143,8 @@ public final class Executions {
         }
         JsonNode child = document.path("registration_info").path("child");
         JsonNode parents = document.path("registration_info").path("parents");
-        RunningExecution execution = new RunningExecution(new NewExecution(EXECUTION_IDS.generate().toString(),
+        String executionId = EXECUTION_IDS.generate().toString();
+        RunningExecution execution = new RunningExecution(new NewExecution(executionId,
                 truncate(exchange.getProperty(SOURCE, "unknown", String.class), 300),
                 objectMapper.writeValueAsString(document),
                 requestDigest,
@@ -122,7 +152,7 @@ public final class Executions {
                 searchKey(child.path("lastName"), 100),
                 searchKey(parents.path("mother").path("email"), 254),
                 searchKey(parents.path("father").path("email"), 254),
-                clock.instant()), registrationDigest, clock);
+                StatusTokens.digestOf(statusTokens.tokenFor(executionId)), clock.instant()), registrationDigest, clock);
         exchange.setProperty(EXECUTION, execution);
         exchange.setProperty(RegistrationStates.EXECUTION_ID, execution.executionId());
     }
@@ -161,10 +191,29 @@ public final class Executions {
             Set<DayOfWeek> days) throws JsonProcessingException {
         ExecutionResult result = ExecutionResult.succeeded(execution.executionId(), confirmed);
         List<ExecutionEvent> events = new ArrayList<>(execution.events());
-        events.add(new ExecutionEvent(events.size() + 1, CONFIRM_STATE, ExecutionEvent.Type.EXITED, TaskResult.OK, clock.instant()));
-        events.add(new ExecutionEvent(events.size() + 1, SUCCEEDED_STATE, ExecutionEvent.Type.ENTERED, null, clock.instant()));
+        events.add(new ExecutionEvent(execution.nextSequence(), CONFIRM_STATE, ExecutionEvent.Type.EXITED, TaskResult.OK,
+                null, clock.instant()));
+        events.add(new ExecutionEvent(execution.nextSequence() + 1, SUCCEEDED_STATE, ExecutionEvent.Type.ENTERED, null,
+                null, clock.instant()));
+        Completion completion = completionOf(execution.executionId(), events, result, null, null);
+        if (execution.resumedFrom() != null) {
+            // approved: the spots it held since Await Approval become the confirmation's, if no other decision won
+            try (StoreTransaction transaction = store.newTransaction()) {
+                if (!store.advance(transaction, execution.resumedFrom(), completion)) {
+                    throw new NotAwaitingApproval();
+                }
+                if (!capacityLedger.confirmHold(transaction, execution.executionId(), confirmed)) {
+                    throw new IllegalStateException("execution " + execution.executionId() + " held no spots");
+                }
+                transaction.commit();
+            }
+            execution.exited(CONFIRM_STATE, TaskResult.OK);
+            execution.entered(SUCCEEDED_STATE);
+            recordedEnd(execution, result);
+            return CapacityLedger.Reservation.Outcome.CONFIRMED;
+        }
         try (StoreTransaction transaction = store.newTransaction()) {
-            store.record(transaction, execution.started(), completionOf(execution.executionId(), events, result));
+            store.record(transaction, execution.started(), completion);
             CapacityLedger.Reservation.Outcome outcome = capacityLedger.reserve(transaction, execution.executionId(), days,
                     confirmed, execution.registrationDigest()).outcome();
             if (outcome == CapacityLedger.Reservation.Outcome.CONFIRMED) {
@@ -182,17 +231,142 @@ public final class Executions {
 
     /** The Succeeded end: Confirm Registration recorded it with the confirmation. */
     public ResultDocument succeeded(RunningExecution execution) {
-        ExecutionResult result = execution.endedWith();
+        ExecutionResult result = execution.recordedAs();
         if (result == null || !result.succeeded()) {
             throw new IllegalStateException("execution " + execution.executionId() + " reached Succeeded unconfirmed");
         }
+        return answer(execution, result);
+    }
+
+    /**
+     * Await Approval's durable point: the registration's spots are held, with the same conditional reservation that
+     * prevents overbooking, and the execution is recorded RUNNING in this state until its deadline, with its history
+     * and the APPROVAL_REQUESTED notification (the registration as the message), in one transaction. 202 when it
+     * waits; otherwise, as Confirm Registration: 400 (the last spot went), 409 (the child holds a registration),
+     * 303 (a concurrent twin answered this submission); nothing is then written.
+     */
+    public TaskResult awaitApproval(@ExchangeProperty(EXECUTION) RunningExecution execution, @Body TaskResult available)
+            throws JsonProcessingException {
+        Registration held = available.registration();
+        ExecutionResult waiting = ExecutionResult.waiting(execution.executionId(), AWAIT_APPROVAL_STATE);
+        Instant deadline = clock.instant().plus(approvalTimeout);
+        Completion completion = completionOf(execution.executionId(), execution.events(), waiting, deadline, held);
+        try (StoreTransaction transaction = store.newTransaction()) {
+            store.record(transaction, execution.started(), completion);
+            CapacityLedger.Reservation.Outcome outcome = capacityLedger.hold(transaction, execution.executionId(),
+                    RegistrationStates.daysOf(held), held, execution.registrationDigest()).outcome();
+            switch (outcome) {
+                case CONFIRMED -> {
+                    transaction.commit();
+                    execution.recorded(waiting);
+                    LOG.info("Execution {} awaits approval until {}", execution.executionId(), deadline);
+                    return new TaskResult(TaskResult.WAITING, held, List.of());
+                }
+                case NO_SPOTS -> {
+                    return TaskResult.rejected(held);
+                }
+                case SAME_REGISTRATION_CONFIRMED -> {
+                    return TaskResult.alreadyConfirmed(held);
+                }
+                default -> {
+                    return TaskResult.alreadyRegistered(held);
+                }
+            }
+        } catch (JdbcExecutionStore.IdempotencyKeyTaken twin) {
+            LOG.info("Execution {} discarded: another with its Idempotency-Key was recorded first", execution.executionId());
+            return TaskResult.alreadyConfirmed(held);
+        }
+    }
+
+    /** The answer to a submission that waits: 202, the state, and the status token. */
+    public ResultDocument waiting(RunningExecution execution) {
+        return answer(execution, execution.recordedAs());
+    }
+
+    /**
+     * Takes up a recorded execution for a decision, a deadline or a cancellation (the exchange properties RESUME_ID,
+     * DECISION and REASON): the exchange gets it as its execution, and its registration as the body, for the router
+     * after this to send it on. A waiting execution leaves Await Approval here, saying how.
+     *
+     * @throws ExecutionNotFound no such execution
+     * @throws NotAwaitingApproval a decision or deadline on one that is not awaiting approval
+     * @throws NotCancellable a cancellation of one that already failed or was cancelled
+     */
+    public void resume(Exchange exchange) throws JsonProcessingException {
+        String executionId = exchange.getProperty(RESUME_ID, String.class);
+        Decision decision = exchange.getProperty(DECISION, Decision.class);
+        String reason = exchange.getProperty(REASON, String.class);
+        ExecutionRecord record = store.find(executionId).orElseThrow(ExecutionNotFound::new);
+        boolean waiting = "RUNNING".equals(record.status()) && AWAIT_APPROVAL_STATE.equals(record.state());
+        if (decision == Decision.CANCELLED ? !(waiting || "SUCCEEDED".equals(record.status())) : !waiting) {
+            throw decision == Decision.CANCELLED ? new NotCancellable() : new NotAwaitingApproval();
+        }
+        String registration = capacityLedger.heldRegistration(executionId)
+                .orElseThrow(() -> new IllegalStateException("execution " + executionId + " holds no registration"));
+        RunningExecution execution = RunningExecution.resumed(new NewExecution(executionId, record.source(),
+                record.inputDocument(), record.requestDigest(), null, null, null, null, record.statusTokenDigest(),
+                record.startedAt()), clock, record.status(), store.history(executionId).size(), reason);
+        if (waiting) {
+            execution.exited(AWAIT_APPROVAL_STATE, decision.statusCode,
+                    reason == null ? decision.detail : decision.detail + ": " + reason);
+        }
+        exchange.setProperty(EXECUTION, execution);
+        exchange.setProperty(RegistrationStates.EXECUTION_ID, executionId);
+        exchange.setProperty(SOURCE, record.source());
+        exchange.getMessage().setBody(TaskResult.ok(objectMapper.readValue(registration, Registration.class)));
+    }
+
+    /**
+     * The Cancelled end: a waiting execution's hold, or a confirmed registration's spots, are released, and it ends
+     * CANCELLED, notified, unless another decision or cancellation won.
+     */
+    public ResultDocument cancelled(RunningExecution execution) throws JsonProcessingException {
+        execution.entered(CANCELLED_STATE);
+        ExecutionResult result = ExecutionResult.cancelled(execution.executionId());
+        try (StoreTransaction transaction = store.newTransaction()) {
+            if (!store.advance(transaction, execution.resumedFrom(),
+                    completionOf(execution.executionId(), execution.events(), result, null, null))) {
+                throw new NotCancellable();
+            }
+            capacityLedger.release(transaction, execution.executionId());
+            transaction.commit();
+        }
+        recordedEnd(execution, result);
         return result;
+    }
+
+    /** Executions whose approval deadline has passed: the deadline sweep times each out. */
+    public List<String> pastDeadlines() {
+        return store.pastDeadline(clock.instant(), 100);
+    }
+
+    /** The registration awaiting approval of each waiting execution, oldest first. */
+    public List<Waiting> awaitingApproval() throws JsonProcessingException {
+        List<Waiting> waiting = new ArrayList<>();
+        for (ExecutionRecord record : store.waitingIn(AWAIT_APPROVAL_STATE, 500)) {
+            Optional<String> held = capacityLedger.heldRegistration(record.executionId());
+            if (held.isPresent()) {
+                waiting.add(new Waiting(record.executionId(), record.startedAt(), record.deadlineAt(),
+                        objectMapper.readValue(held.get(), Registration.class)));
+            }
+        }
+        return waiting;
+    }
+
+    /** A registration awaiting approval, since it was submitted, until its deadline. */
+    public record Waiting(String executionId, Instant since, Instant deadline, Registration registration) {
+    }
+
+    /** The first answer of a new execution carries its status token; a resumed one's (a decision's) does not. */
+    private ResultDocument answer(RunningExecution execution, ExecutionResult result) {
+        return execution.resumedFrom() == null ? result.withStatusToken(statusTokens.tokenFor(execution.executionId())) : result;
     }
 
     public ResultDocument failed(RunningExecution execution, WorkflowError error, TaskResult last)
             throws JsonProcessingException {
         execution.entered(error.endState());
-        return end(execution, ExecutionResult.failed(execution.executionId(), error, last.problems()));
+        String cause = error == WorkflowError.ApprovalRejected ? execution.reason() : error.cause();
+        return end(execution, ExecutionResult.failed(execution.executionId(), error, cause, last.problems()));
     }
 
     /**
@@ -210,7 +384,7 @@ public final class Executions {
             return replayOf(first.get(), started.requestDigest());
         }
         return capacityLedger.confirmationFor(last.registration().child().identityKey())
-                .map(this::confirmationAnswer)
+                .map(this::retryAnswer)
                 .orElseThrow(() -> new IllegalStateException("confirmation vanished for execution " + execution.executionId()));
     }
 
@@ -219,11 +393,11 @@ public final class Executions {
         if (execution == null) {
             return ExecutionResult.failed(null, WorkflowError.InternalError, List.of());
         }
-        if (execution.endedWith() != null) {
+        if (execution.recordedAs() != null) {
             // past its durable end: what was recorded (and notified) stands, and is the answer
             LOG.warn("Execution {} had ended {} before the defect; that is its answer", execution.executionId(),
-                    execution.endedWith().status());
-            return execution.endedWith();
+                    execution.recordedAs().status());
+            return execution.recordedAs();
         }
         execution.entered(WorkflowError.InternalError.endState());
         return end(execution, ExecutionResult.failed(execution.executionId(), WorkflowError.InternalError, List.of()));
@@ -236,8 +410,21 @@ public final class Executions {
      */
     private ResultDocument end(RunningExecution execution, ExecutionResult result) throws JsonProcessingException {
         NewExecution started = execution.started();
+        Completion completion = completionOf(execution.executionId(), execution.events(), result, null, null);
+        if (execution.resumedFrom() != null) {
+            // rejected or timed out: its hold is released, unless another decision won
+            try (StoreTransaction transaction = store.newTransaction()) {
+                if (!store.advance(transaction, execution.resumedFrom(), completion)) {
+                    throw new NotAwaitingApproval();
+                }
+                capacityLedger.release(transaction, execution.executionId());
+                transaction.commit();
+            }
+            recordedEnd(execution, result);
+            return result;
+        }
         try (StoreTransaction transaction = store.newTransaction()) {
-            store.record(transaction, started, completionOf(execution.executionId(), execution.events(), result));
+            store.record(transaction, started, completion);
             transaction.commit();
         } catch (JdbcExecutionStore.IdempotencyKeyTaken twin) {
             LOG.info("Execution {} discarded: another with its Idempotency-Key was recorded first", execution.executionId());
@@ -246,37 +433,73 @@ public final class Executions {
             return replayOf(first, started.requestDigest());
         }
         recordedEnd(execution, result);
-        return result;
+        return answer(execution, result);
     }
 
     /** Once recorded (committed): a discarded twin or a failed commit is no execution, and is not counted. */
     private void recordedEnd(RunningExecution execution, ExecutionResult result) {
-        execution.ended(result);
+        execution.recorded(result);
         metrics.ended(result, Duration.between(execution.started().startedAt(), clock.instant()));
         LOG.info("Execution {} ended: {}{}", result.executionId(), result.status(),
                 result.error() == null ? "" : " " + result.error());
     }
 
-    private Completion completionOf(String executionId, List<ExecutionEvent> events, ExecutionResult result)
-            throws JsonProcessingException {
+    /**
+     * A durable point's record: the result document (never the status token), the events, and the notification:
+     * the result document, or, for an execution that starts waiting, its registration for the director.
+     *
+     * @param deadline until when a waiting execution waits; null for an end
+     * @param waitingFor the registration a waiting execution asks approval of (the notification's message)
+     */
+    private Completion completionOf(String executionId, List<ExecutionEvent> events, ExecutionResult result,
+            Instant deadline, Registration waitingFor) throws JsonProcessingException {
         String resultDocument = resultDocuments.toJsonText(result);
-        OutcomeNotification notification = OutcomeNotification.of(result, resultDocument);
-        return new Completion(executionId, result.status().name(),
+        boolean waits = result.status() == ExecutionResult.Status.RUNNING;
+        String message = waits ? objectMapper.writeValueAsString(waitingFor) : resultDocument;
+        OutcomeNotification notification = OutcomeNotification.of(result, message);
+        Instant now = clock.instant();
+        return new Completion(executionId, result.status().name(), result.state(), deadline,
                 result.error() == null ? null : result.error().name(), result.cause(), resultDocument,
                 events,
                 new JdbcExecutionStore.Notification(notification.attributes().get("outcome"), notification.subject(),
-                        objectMapper.writeValueAsString(notification.attributes()), resultDocument),
-                clock.instant());
+                        objectMapper.writeValueAsString(notification.attributes()), message),
+                waits ? null : now, now);
     }
 
-    /** The first response to an Idempotency-Key, for the same document only. */
+    /**
+     * The first response to an Idempotency-Key, for the same document only, with the status token it carried (the
+     * key's holder sent the document that got it). Its status is the execution's now: a registration that waited and
+     * was since approved is answered as confirmed.
+     */
     private ResultDocument replayOf(ExecutionRecord first, String requestDigest) {
         if (!requestDigest.equals(first.requestDigest())) {
             throw new IdempotencyKeyReusedException();
         }
         WorkflowError error = first.error() == null ? null : WorkflowError.valueOf(first.error());
-        return new StoredResult(first.resultDocument(),
-                ExecutionResult.httpStatusFor(ExecutionResult.Status.valueOf(first.status()), error));
+        try {
+            ObjectNode answer = (ObjectNode) objectMapper.readTree(first.resultDocument());
+            answer.put("statusToken", statusTokens.tokenFor(first.executionId()));
+            return new StoredResult(json(answer),
+                    ExecutionResult.httpStatusFor(ExecutionResult.Status.valueOf(first.status()), error));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored result of " + first.executionId() + " is not JSON", e);
+        }
+    }
+
+    /**
+     * A keyless retry of the registration a child holds: its confirmation, or, while it awaits approval, that it
+     * waits. No status token: whoever sent the same document again may not be whoever sent it first.
+     */
+    private ResultDocument retryAnswer(CapacityLedger.Confirmation confirmation) {
+        if (confirmation.held()) {
+            try {
+                return new StoredResult(resultDocuments.toJsonText(
+                        ExecutionResult.waiting(confirmation.executionId(), AWAIT_APPROVAL_STATE)), 202);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return confirmationAnswer(confirmation);
     }
 
     private ResultDocument confirmationAnswer(CapacityLedger.Confirmation confirmation) {

@@ -9,26 +9,46 @@ import org.daycare.registration.store.JdbcExecutionStore.NewExecution;
 
 /**
  * An execution in flight (the exchange property {@code execution}): its id, what it started with, and the states
- * it entered and left so far. It holds no database resource: the execution is written at its durable points, each
- * one transaction opened and committed there (see {@link Executions}). Nothing of it is in the database before the
- * first; once it has ended there ({@link #ended}), the states after that point are already recorded.
+ * it entered and left since its last durable point. It holds no database resource: the execution is written at its
+ * durable points (entering a waiting state, and its end), each one transaction opened and committed there (see
+ * {@link Executions}). A new one has nothing in the database yet; a resumed one (a decision, a deadline or a
+ * cancellation on a recorded execution) continues its stored history.
  */
 public final class RunningExecution {
 
     private final NewExecution started;
     private final String registrationDigest;
     private final Clock clock;
+    /** The recorded status a resumed execution moves on from (RUNNING, or SUCCEEDED for a cancellation); null if new. */
+    private final String resumedFrom;
+    private final int storedEvents;
+    private final String reason;
     private final List<ExecutionEvent> events = new ArrayList<>();
-    private ExecutionResult ended;
+    private ExecutionResult recorded;
 
     /**
+     * A new execution.
+     *
      * @param started what the execution's record starts with (id, source, input, search keys, start time)
      * @param registrationDigest DocumentDigest of the submitted registration_info, kept with a confirmation
      */
     public RunningExecution(NewExecution started, String registrationDigest, Clock clock) {
+        this(started, registrationDigest, clock, null, 0, null);
+    }
+
+    private RunningExecution(NewExecution started, String registrationDigest, Clock clock, String resumedFrom,
+            int storedEvents, String reason) {
         this.started = started;
         this.registrationDigest = registrationDigest;
         this.clock = clock;
+        this.resumedFrom = resumedFrom;
+        this.storedEvents = storedEvents;
+        this.reason = reason;
+    }
+
+    /** A recorded execution taken up again from {@code status}, its history {@code storedEvents} long. */
+    static RunningExecution resumed(NewExecution started, Clock clock, String status, int storedEvents, String reason) {
+        return new RunningExecution(started, null, clock, status, storedEvents, reason);
     }
 
     public String executionId() {
@@ -43,29 +63,54 @@ public final class RunningExecution {
         return started;
     }
 
+    /** The recorded status it was taken up from, or null for a new execution. */
+    String resumedFrom() {
+        return resumedFrom;
+    }
+
+    /** The reason a rejection gave. */
+    String reason() {
+        return reason;
+    }
+
     void entered(String state) {
-        if (ended == null) {
-            events.add(new ExecutionEvent(events.size() + 1, state, ExecutionEvent.Type.ENTERED, null, clock.instant()));
-        }
+        add(state, ExecutionEvent.Type.ENTERED, null, null);
     }
 
     void exited(String state, int statusCode) {
-        if (ended == null) {
-            events.add(new ExecutionEvent(events.size() + 1, state, ExecutionEvent.Type.EXITED, statusCode, clock.instant()));
+        add(state, ExecutionEvent.Type.EXITED, statusCode, null);
+    }
+
+    void exited(String state, int statusCode, String detail) {
+        add(state, ExecutionEvent.Type.EXITED, statusCode, detail);
+    }
+
+    private void add(String state, ExecutionEvent.Type type, Integer statusCode, String detail) {
+        if (recorded == null) {
+            events.add(new ExecutionEvent(storedEvents + events.size() + 1, state, type, statusCode, detail, clock.instant()));
         }
     }
 
+    /** The events since the last durable point (numbered after the stored ones). */
     List<ExecutionEvent> events() {
         return List.copyOf(events);
     }
 
-    /** Recorded as ended with this result, these states included: what the routes still journal is already there. */
-    void ended(ExecutionResult result) {
-        this.ended = result;
+    /** The next events' sequence number. */
+    int nextSequence() {
+        return storedEvents + events.size() + 1;
     }
 
-    /** The result it was recorded with, or null while it has not ended. */
-    ExecutionResult endedWith() {
-        return ended;
+    /**
+     * Recorded at a durable point with this result, these states included: what the routes still journal in this
+     * exchange is already there.
+     */
+    void recorded(ExecutionResult result) {
+        this.recorded = result;
+    }
+
+    /** The result it was recorded with in this exchange, or null. */
+    ExecutionResult recordedAs() {
+        return recorded;
     }
 }

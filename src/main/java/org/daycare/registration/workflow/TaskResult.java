@@ -21,6 +21,8 @@ public final class TaskResult extends AbstractMap<String, Object> {
 
     public static final int OK = 200;
     public static final int REJECTED = 400;
+    /** Only from Await Approval: the spots are held and the execution waits for the director's decision. */
+    public static final int WAITING = 202;
     /**
      * Only from Confirm Registration: this same registration was confirmed by a concurrent execution (a retry that
      * raced the first); that confirmation is the answer ("see other").

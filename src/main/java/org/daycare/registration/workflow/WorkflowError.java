@@ -13,6 +13,10 @@ public enum WorkflowError {
      * says nothing of that registration: whoever sent this one may not be whoever made it.
      */
     AlreadyRegistered("Notify Already Registered", "This child already holds a registration; contact the daycare."),
+    /** Not a state of the original: the director rejected the registration; the cause is the reason given. */
+    ApprovalRejected("Notify Approval Rejected", "The director rejected the registration."),
+    /** Not a state of the original: no decision came before daycare.approval.timeout passed. */
+    ApprovalTimedOut("Notify Approval Timed Out", "No decision on the registration came in time."),
     /** Not a state of the original: an execution that broke on a defect of ours, never on client input. */
     InternalError("Internal Error", "The registration could not be processed because of an internal error.");
 

@@ -208,11 +208,12 @@ class RegistrationStatesTest {
     private static TaskResult confirm(RegistrationStates states, DataSource database, TaskResult available,
             String executionId) throws Exception {
         RunningExecution execution = new RunningExecution(new NewExecution(executionId, "test", "{}", null, null, null,
-                null, null, Instant.EPOCH), "registration-of-" + executionId, TODAY_CLOCK);
+                null, null, null, Instant.EPOCH), "registration-of-" + executionId, TODAY_CLOCK);
         ObjectMapper json = new ObjectMapper();
         Executions engine = new Executions(new JdbcExecutionStore(database),
                 new org.daycare.registration.store.JdbcCapacityLedger(database, json, TODAY_CLOCK), new ResultDocuments(json),
-                json, TODAY_CLOCK, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+                json, TODAY_CLOCK, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), WorkflowRoutingTest.TEST_TOKENS,
+                java.time.Duration.ofDays(7));
         return engine.confirm(execution, states.priceRegistration(available));
     }
 

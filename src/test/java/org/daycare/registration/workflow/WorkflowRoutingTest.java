@@ -1,5 +1,6 @@
 package org.daycare.registration.workflow;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.Instant;
@@ -25,6 +26,7 @@ import org.daycare.registration.rules.FeeSchedule;
 import org.daycare.registration.rules.InformationCheck;
 import org.daycare.registration.rules.OpeningDays;
 import com.zaxxer.hikari.HikariDataSource;
+import org.daycare.registration.security.StatusTokens;
 import org.daycare.registration.store.CapacityLedger;
 import org.daycare.registration.store.ExecutionQuery;
 import org.daycare.registration.store.ExecutionRecord;
@@ -46,10 +48,21 @@ class WorkflowRoutingTest extends CamelTestSupport {
     private static final Clock TODAY = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
     private static final EnumSet<DayOfWeek> WEEKDAYS = EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY);
 
+    /** Status tokens made with a fixed test key. */
+    static final StatusTokens TEST_TOKENS = testTokens();
+
     private final HikariDataSource database = Ledgers.freshH2();
     private final CapacityLedger ledger = Ledgers.on(database, WEEKDAYS, 1);
     private final Executions executions = new Executions(new JdbcExecutionStore(database), ledger,
-            new ResultDocuments(JSON), JSON, TODAY, new SimpleMeterRegistry());
+            new ResultDocuments(JSON), JSON, TODAY, new SimpleMeterRegistry(), TEST_TOKENS, java.time.Duration.ofDays(7));
+
+    private static StatusTokens testTokens() {
+        try {
+            return StatusTokens.configuredOrGenerated("a-test-key-of-at-least-32-characters", Path.of("unused"));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Override
     public boolean isUseAdviceWith() {
@@ -67,6 +80,7 @@ class WorkflowRoutingTest extends CamelTestSupport {
         registry.bind("registrationStates", new RegistrationStates(new InformationCheck(openingDays, TODAY),
                 new AgeRange(2, 5), FeeSchedule.parse("2:800,3:750,4:700,5:650", 14), ledger, TODAY));
         registry.bind("executions", executions);
+        registry.bind("approvalPolicy", ApprovalPolicy.NEVER);
     }
 
     @Override

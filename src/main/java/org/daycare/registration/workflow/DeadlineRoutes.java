@@ -1,0 +1,41 @@
+package org.daycare.registration.workflow;
+
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.daycare.registration.intake.IntakeRoutes;
+
+/**
+ * Approval deadlines: every daycare.approval.deadline-check-ms (and at once at start-up, so a deadline that passed
+ * while the service was stopped fires right after), each execution whose deadline has passed is timed out through
+ * the workflow's routes (resume-execution). Instances sharing a database may race for one: exactly one moves it on,
+ * the others find it no longer waiting.
+ */
+public class DeadlineRoutes extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        from("timer:approval-deadlines?fixedRate=false&delay=0&period={{daycare.approval.deadline-check-ms}}")
+                .routeId("approval-deadlines")
+                .errorHandler(noErrorHandler())
+                .bean("executions", "pastDeadlines")
+                .split(body())
+                    .to("direct:approval-deadline")
+                .end();
+
+        from("direct:approval-deadline")
+                .routeId("approval-deadline")
+                .onException(NotAwaitingApproval.class).handled(true)
+                    .log(LoggingLevel.DEBUG, "Execution ${exchangeProperty." + Executions.RESUME_ID
+                            + "} was decided before its deadline fired here")
+                .end()
+                .onException(Exception.class).handled(true)
+                    // the class only: a driver's message may quote values; the next sweep tries again
+                    .log(LoggingLevel.WARN, "The deadline of execution ${exchangeProperty." + Executions.RESUME_ID
+                            + "} could not be applied: ${exception.class.name}")
+                .end()
+                .setProperty(Executions.RESUME_ID, body())
+                .setProperty(Executions.DECISION, constant(Executions.Decision.TIMED_OUT))
+                .to("direct:resume-execution")
+                .to(IntakeRoutes.REWRITE_RESULT_FILE);
+    }
+}
