@@ -117,9 +117,9 @@ final class Seeder {
                 insert.setInt(5, count);
                 insert.executeUpdate();
             }
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO notification_outbox (execution_id,"
-                    + " subject, attributes, message, created_at, attempts, next_attempt_at)"
-                    + " SELECT e.execution_id, 'Registration confirmed', '{\"outcome\":\"SUCCEEDED\",\"executionId\":\"'"
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO notification_outbox (notification_id,"
+                    + " execution_id, subject, attributes, message, created_at, attempts, next_attempt_at)"
+                    + " SELECT e.execution_id || '_SUCCEEDED', e.execution_id, 'Registration confirmed', '{\"outcome\":\"SUCCEEDED\",\"executionId\":\"'"
                     + " || e.execution_id || '\"}', e.result_document, e.stopped_at, 0, e.stopped_at"
                     + " FROM executions e WHERE e.execution_id BETWEEN ? AND ?")) {
                 insert.setString(1, id(tag, 1));
@@ -203,8 +203,9 @@ final class Seeder {
                     insert.executeUpdate();
                 }
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO notification_outbox"
-                        + " (execution_id, subject, attributes, message, created_at, attempts, next_attempt_at, sent_at)"
-                        + " SELECT e.execution_id, CASE WHEN e.error IS NULL THEN 'Registration confirmed'"
+                        + " (notification_id, execution_id, subject, attributes, message, created_at, attempts,"
+                        + " next_attempt_at, sent_at)"
+                        + " SELECT e.execution_id || '_' || e.status, e.execution_id, CASE WHEN e.error IS NULL THEN 'Registration confirmed'"
                         + "   ELSE 'Registration rejected: ' || e.error END,"
                         + " '{\"outcome\":\"' || e.status || '\",\"executionId\":\"' || e.execution_id || '\"}',"
                         + " e.result_document, e.stopped_at, 0, e.stopped_at, DATEADD(SECOND, 1, e.stopped_at)"

@@ -29,7 +29,7 @@ public interface NotificationPublisher extends AutoCloseable {
     }
 
     /**
-     * Publishes the notifications and answers, for every execution id of the batch, {@code null} when that
+     * Publishes the notifications and answers, for every notification id of the batch, {@code null} when that
      * notification was accepted or the reason it was not. May also throw, meaning none of them is known to be
      * accepted; the caller then retries all of them later.
      */

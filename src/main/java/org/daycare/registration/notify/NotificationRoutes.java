@@ -12,7 +12,7 @@ import org.apache.camel.builder.RouteConfigurationBuilder;
  *
  * <p>The timer has its own thread, so a slow or absent SNS (or database) delays notifications, never a
  * registration; start-up makes no call to SNS. Delivery is at-least-once (see {@link SnsNotificationPublisher}):
- * subscribers deduplicate on the {@code executionId} attribute.
+ * subscribers deduplicate on the {@code executionId} and {@code outcome} attributes.
  * The drainer, its destination and the SNS client are made in {@code DaycareConfiguration}.
  */
 public class NotificationRoutes extends RouteConfigurationBuilder {

@@ -47,12 +47,12 @@ final class NotificationsLogPublisher implements NotificationPublisher {
                 byte[] line = (line(notification) + "\n").getBytes(StandardCharsets.UTF_8);
                 // one write per line, in append mode: a line is never interleaved with another one
                 Files.write(log, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-                results.put(notification.executionId(), null);
+                results.put(notification.notificationId(), null);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 // its text may quote the message, which holds personal data
-                results.put(notification.executionId(), "the outbox message is not JSON");
+                results.put(notification.notificationId(), "the outbox message is not JSON");
             } catch (IOException | RuntimeException e) {
-                results.put(notification.executionId(), SnsNotificationPublisher.describe(e));
+                results.put(notification.notificationId(), SnsNotificationPublisher.describe(e));
             }
         }
         return results;

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * maximum), then mark each notification sent or reschedule it with backoff, entry by entry. Runs on the timer route's own thread, never on
  * a registration's; nothing it meets (database or SNS down, a refused entry) is thrown out of it.
  *
- * <p>Logs carry execution ids, counts and error texts from SNS or the database only, never a subject's
+ * <p>Notifications are identified by their notification id (execution id and outcome: an execution announces
+ * several outcomes). Logs carry those ids, counts and error texts from SNS or the database only, never a subject's
  * registration or a message body (they hold personal data).
  */
 public final class OutboxDrainer implements AutoCloseable {
@@ -105,7 +106,7 @@ public final class OutboxDrainer implements AutoCloseable {
             for (PendingNotification notification : claimed) {
                 reschedule(notification, error);
             }
-            LOG.warn("{} notification(s) not published to {} (executions {}), retried later: {}", claimed.size(),
+            LOG.warn("{} notification(s) not published to {} ({}), retried later: {}", claimed.size(),
                     publisher.destination(), ids(claimed), error);
             return 0;
         }
@@ -113,35 +114,35 @@ public final class OutboxDrainer implements AutoCloseable {
         List<String> failed = new ArrayList<>();
         String firstError = null;
         for (PendingNotification notification : claimed) {
-            String error = results.containsKey(notification.executionId())
-                    ? results.get(notification.executionId())
+            String error = results.containsKey(notification.notificationId())
+                    ? results.get(notification.notificationId())
                     : "no result from the publisher";
             if (error == null) {
-                sent.add(notification.executionId());
+                sent.add(notification.notificationId());
             } else {
                 reschedule(notification, error);
-                failed.add(notification.executionId() + " (attempt " + (notification.attempts() + 1) + ")");
+                failed.add(notification.notificationId() + " (attempt " + (notification.attempts() + 1) + ")");
                 firstError = firstError == null ? error : firstError;
             }
         }
         if (!sent.isEmpty()) {
             markSent(sent);
-            LOG.debug("Published {} notification(s) to {}: executions {}", sent.size(), publisher.destination(), sent);
+            LOG.debug("Published {} notification(s) to {}: {}", sent.size(), publisher.destination(), sent);
         }
         if (!failed.isEmpty()) {
-            LOG.warn("{} notification(s) not published to {}, retried later: executions {}; first error: {}",
+            LOG.warn("{} notification(s) not published to {}, retried later: {}; first error: {}",
                     failed.size(), publisher.destination(), failed, firstError);
         }
         return sent.size();
     }
 
-    private void markSent(List<String> executionIds) {
+    private void markSent(List<String> notificationIds) {
         try {
-            outbox.markSent(executionIds);
+            outbox.markSent(notificationIds);
         } catch (RuntimeException e) {
             // they were published: when their lease ends they are published again (at-least-once)
-            LOG.warn("Notifications of executions {} published but not marked sent; they will be published again: {}",
-                    executionIds, SnsNotificationPublisher.describe(e));
+            LOG.warn("Notifications {} published but not marked sent; they will be published again: {}",
+                    notificationIds, SnsNotificationPublisher.describe(e));
         }
     }
 
@@ -149,16 +150,16 @@ public final class OutboxDrainer implements AutoCloseable {
     private void reschedule(PendingNotification notification, String error) {
         publishFailures.increment();
         try {
-            outbox.retryLater(notification.executionId(), error, notification.attempts() + 1);
+            outbox.retryLater(notification.notificationId(), error, notification.attempts() + 1);
         } catch (RuntimeException e) {
             // still claimed: it becomes due again when its lease ends
-            LOG.warn("Notification of execution {} could not be rescheduled; retried when its lease ends: {}",
-                    notification.executionId(), SnsNotificationPublisher.describe(e));
+            LOG.warn("Notification {} could not be rescheduled; retried when its lease ends: {}",
+                    notification.notificationId(), SnsNotificationPublisher.describe(e));
         }
     }
 
     private static List<String> ids(List<PendingNotification> notifications) {
-        return notifications.stream().map(PendingNotification::executionId).toList();
+        return notifications.stream().map(PendingNotification::notificationId).toList();
     }
 
     /** At shutdown: closes the publisher (the SNS client is a bean of its own, closed by the registry). */

@@ -28,9 +28,9 @@ import software.amazon.awssdk.services.sns.model.PublishBatchResultEntry;
  *
  * <p>Delivery is at-least-once: a notification is published again when its row could not be marked sent after SNS
  * accepted it (crash, database error, timeout after acceptance, or a lease that ran out). The topic is a standard
- * topic, so no MessageDeduplicationId is sent; the {@code executionId} attribute (also in the message) is the
- * stable id subscribers deduplicate on. The SNS client's own {@code apiCallTimeout} ({@code daycare.sns.timeout-ms})
- * bounds every call.
+ * topic, so no MessageDeduplicationId is sent; the {@code executionId} and {@code outcome} attributes are the
+ * stable key subscribers deduplicate on (an execution announces each of its outcomes once). The SNS client's own
+ * {@code apiCallTimeout} ({@code daycare.sns.timeout-ms}) bounds every call.
  */
 final class SnsNotificationPublisher implements NotificationPublisher {
 
@@ -57,7 +57,7 @@ final class SnsNotificationPublisher implements NotificationPublisher {
             if (unreachable != null) {
                 // SNS just failed as a whole: do not spend the lease waiting for it again in this round
                 for (PendingNotification notification : chunk) {
-                    results.put(notification.executionId(), "not attempted after: " + unreachable);
+                    results.put(notification.notificationId(), "not attempted after: " + unreachable);
                 }
                 continue;
             }
@@ -70,7 +70,7 @@ final class SnsNotificationPublisher implements NotificationPublisher {
                 Throwable cause = e instanceof CamelExecutionException && e.getCause() != null ? e.getCause() : e;
                 String error = describe(cause);
                 for (PendingNotification notification : chunk) {
-                    results.put(notification.executionId(), error);
+                    results.put(notification.notificationId(), error);
                 }
                 if (isUnavailable(cause)) {
                     unreachable = error;
@@ -80,13 +80,15 @@ final class SnsNotificationPublisher implements NotificationPublisher {
         return results;
     }
 
-    /** The PublishBatch entries of a chunk; an entry's id is its position in the chunk (unique within the request). */
+    /**
+     * The PublishBatch entries of a chunk; an entry's id is its notification id (the outbox's key, so unique within
+     * the request, and made of the characters SNS allows), which its result in the response names.
+     */
     static List<PublishBatchRequestEntry> entries(List<PendingNotification> chunk) {
         List<PublishBatchRequestEntry> entries = new ArrayList<>(chunk.size());
-        for (int i = 0; i < chunk.size(); i++) {
-            PendingNotification notification = chunk.get(i);
+        for (PendingNotification notification : chunk) {
             entries.add(PublishBatchRequestEntry.builder()
-                    .id("n" + i)
+                    .id(notification.notificationId())
                     .subject(notification.subject())
                     .message(notification.message())
                     .messageAttributes(attributes(notification))
@@ -98,20 +100,19 @@ final class SnsNotificationPublisher implements NotificationPublisher {
     /** Entry by entry: null for an entry SNS accepted, else why not (an entry it says nothing about is not accepted). */
     static Map<String, String> results(List<PendingNotification> chunk, PublishBatchResponse response) {
         Map<String, String> results = new LinkedHashMap<>();
-        chunk.forEach(n -> results.put(n.executionId(), "no result for this entry in the PublishBatch response"));
+        chunk.forEach(n -> results.put(n.notificationId(), "no result for this entry in the PublishBatch response"));
         if (response == null) {
             return results;
         }
+        // only ids of this chunk count: an id SNS made up cannot mark anything sent
         for (PublishBatchResultEntry ok : response.successful()) {
-            PendingNotification notification = entryOf(chunk, ok.id());
-            if (notification != null) {
-                results.put(notification.executionId(), null);
+            if (results.containsKey(ok.id())) {
+                results.put(ok.id(), null);
             }
         }
         for (BatchResultErrorEntry failed : response.failed()) {
-            PendingNotification notification = entryOf(chunk, failed.id());
-            if (notification != null) {
-                results.put(notification.executionId(), "PublishBatch entry failed: " + failed.code()
+            if (results.containsKey(failed.id())) {
+                results.put(failed.id(), "PublishBatch entry failed: " + failed.code()
                         + (Boolean.TRUE.equals(failed.senderFault()) ? " (sender fault)" : "")
                         + (failed.message() == null ? "" : ": " + failed.message()));
             }
@@ -136,18 +137,6 @@ final class SnsNotificationPublisher implements NotificationPublisher {
             return service.statusCode() >= 500 || service.isThrottlingException();
         }
         return e instanceof SdkClientException;
-    }
-
-    private static PendingNotification entryOf(List<PendingNotification> chunk, String id) {
-        if (id == null || !id.startsWith("n")) {
-            return null;
-        }
-        try {
-            int index = Integer.parseInt(id.substring(1));
-            return index >= 0 && index < chunk.size() ? chunk.get(index) : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 
     /** In order, at most 10 notifications and 256 KiB each; an oversized one goes alone (and SNS refuses it alone). */

@@ -153,8 +153,9 @@ public final class JdbcExecutionStore {
     private static void insertEventsAndNotification(Connection connection, Completion completion) throws SQLException {
         insertEvents(connection, completion.executionId(), completion.events());
         Notification notification = completion.notification();
-        Jdbc.update(connection, "INSERT INTO notification_outbox (execution_id, subject, attributes, message,"
-                + " created_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
+        Jdbc.update(connection, "INSERT INTO notification_outbox (notification_id, execution_id, subject, attributes,"
+                + " message, created_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+                NotificationOutbox.notificationId(completion.executionId(), notification.outcome()),
                 completion.executionId(), notification.subject(), notification.attributesJson(),
                 notification.message(), completion.writtenAt(), completion.writtenAt());
     }

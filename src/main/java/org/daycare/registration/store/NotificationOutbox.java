@@ -23,8 +23,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The notification outbox (table {@code notification_outbox}): rows are written with the execution's outcome, in
- * its transaction, and drained from here by the publisher. A row is pending while {@code sent_at} is null and due
- * once {@code next_attempt_at} has passed.
+ * its transaction, and drained from here by the publisher. An execution announces several outcomes (e.g.
+ * APPROVAL_REQUESTED, then SUCCEEDED), each once: a row is identified by its {@code notification_id}
+ * ({@link #notificationId}), never by its execution id. A row is pending while {@code sent_at} is null and due once
+ * {@code next_attempt_at} has passed.
  *
  * <p>Portable SQL only (H2 2.3 and PostgreSQL 17): no {@code RETURNING}, no {@code ON CONFLICT}, no
  * {@code SKIP LOCKED}. Claiming is a plain SELECT followed, per row, by a compare-and-set UPDATE on the
@@ -43,13 +45,24 @@ public final class NotificationOutbox {
     private static final TypeReference<LinkedHashMap<String, String>> ATTRIBUTES = new TypeReference<>() {
     };
 
-    /** One notification waiting to be published; {@code attempts} counts the failed attempts so far. */
-    public record PendingNotification(String executionId, String subject, Map<String, String> attributes,
-            String message, int attempts) {
+    /**
+     * One notification waiting to be published, identified by {@code notificationId}; {@code attempts} counts the
+     * failed attempts so far.
+     */
+    public record PendingNotification(String notificationId, String executionId, String subject,
+            Map<String, String> attributes, String message, int attempts) {
 
         public PendingNotification {
             attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
         }
+    }
+
+    /**
+     * The id of the notification announcing {@code outcome} for the execution: unique per execution and outcome, and
+     * a valid SNS PublishBatch entry id ([A-Za-z0-9_-], at most 80 characters) as execution ids are UUIDs.
+     */
+    public static String notificationId(String executionId, String outcome) {
+        return executionId + "_" + outcome;
     }
 
     private final DataSource dataSource;
@@ -82,11 +95,11 @@ public final class NotificationOutbox {
         // max is an int, so inlining it is safe; FETCH FIRST is the standard form both databases accept.
         // Due order, exactly the index notification_outbox_pending (sent_at, next_attempt_at): the claim reads only
         // the rows it returns, whatever the backlog. A new row is due when it is created, so that is oldest first.
-        String select = "SELECT execution_id, subject, attributes, message, attempts, next_attempt_at"
+        String select = "SELECT notification_id, execution_id, subject, attributes, message, attempts, next_attempt_at"
                 + " FROM notification_outbox WHERE sent_at IS NULL AND next_attempt_at <= ?"
                 + " ORDER BY sent_at, next_attempt_at FETCH FIRST " + max + " ROWS ONLY";
         String claim = "UPDATE notification_outbox SET next_attempt_at = ?"
-                + " WHERE execution_id = ? AND sent_at IS NULL AND next_attempt_at = ?";
+                + " WHERE notification_id = ? AND sent_at IS NULL AND next_attempt_at = ?";
         try (Connection connection = dataSource.getConnection()) {
             // all the claims of one batch in one transaction: one commit instead of one per row
             connection.setAutoCommit(false);
@@ -95,9 +108,9 @@ public final class NotificationOutbox {
                 statement.setObject(1, at(now));
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        candidates.add(new Candidate(rows.getString("execution_id"), rows.getString("subject"),
-                                rows.getString("attributes"), rows.getString("message"), rows.getInt("attempts"),
-                                rows.getObject("next_attempt_at", OffsetDateTime.class)));
+                        candidates.add(new Candidate(rows.getString("notification_id"), rows.getString("execution_id"),
+                                rows.getString("subject"), rows.getString("attributes"), rows.getString("message"),
+                                rows.getInt("attempts"), rows.getObject("next_attempt_at", OffsetDateTime.class)));
                     }
                 }
             }
@@ -106,7 +119,7 @@ public final class NotificationOutbox {
             try (PreparedStatement statement = connection.prepareStatement(claim)) {
                 for (Candidate candidate : candidates) {
                     statement.setObject(1, leasedUntil);
-                    statement.setString(2, candidate.executionId());
+                    statement.setString(2, candidate.notificationId());
                     statement.setObject(3, candidate.nextAttemptAt());
                     if (statement.executeUpdate() != 1) {
                         continue; // another drainer claimed (or sent) it first
@@ -117,14 +130,14 @@ public final class NotificationOutbox {
                         unreadable.add(candidate);
                         continue;
                     }
-                    claimed.add(new PendingNotification(candidate.executionId(), candidate.subject(), attributes,
-                            candidate.message(), candidate.attempts()));
+                    claimed.add(new PendingNotification(candidate.notificationId(), candidate.executionId(),
+                            candidate.subject(), attributes, candidate.message(), candidate.attempts()));
                 }
             }
             connection.commit();
             connection.setAutoCommit(true);
             for (Candidate candidate : unreadable) {
-                retryLater(candidate.executionId(), "attributes column is not a JSON object of strings",
+                retryLater(candidate.notificationId(), "attributes column is not a JSON object of strings",
                         candidate.attempts() + 1);
             }
             return claimed;
@@ -134,25 +147,25 @@ public final class NotificationOutbox {
     }
 
     /** Marks the notifications published in one statement; rows already marked stay as they are. */
-    public int markSent(java.util.Collection<String> executionIds) {
-        if (executionIds.isEmpty()) {
+    public int markSent(java.util.Collection<String> notificationIds) {
+        if (notificationIds.isEmpty()) {
             return 0;
         }
-        String placeholders = String.join(",", java.util.Collections.nCopies(executionIds.size(), "?"));
-        Object[] parameters = new Object[executionIds.size() + 1];
+        String placeholders = String.join(",", java.util.Collections.nCopies(notificationIds.size(), "?"));
+        Object[] parameters = new Object[notificationIds.size() + 1];
         parameters[0] = at(clock.instant());
         int i = 1;
-        for (String executionId : executionIds) {
-            parameters[i++] = executionId;
+        for (String notificationId : notificationIds) {
+            parameters[i++] = notificationId;
         }
-        return update("UPDATE notification_outbox SET sent_at = ? WHERE sent_at IS NULL AND execution_id IN ("
+        return update("UPDATE notification_outbox SET sent_at = ? WHERE sent_at IS NULL AND notification_id IN ("
                 + placeholders + ")", parameters);
     }
 
     /** Marks the notification published; a row already marked (by a drainer whose lease overlapped) stays as it is. */
-    public boolean markSent(String executionId) {
-        return update("UPDATE notification_outbox SET sent_at = ? WHERE execution_id = ? AND sent_at IS NULL",
-                at(clock.instant()), executionId) == 1;
+    public boolean markSent(String notificationId) {
+        return update("UPDATE notification_outbox SET sent_at = ? WHERE notification_id = ? AND sent_at IS NULL",
+                at(clock.instant()), notificationId) == 1;
     }
 
     /**
@@ -161,11 +174,11 @@ public final class NotificationOutbox {
      * {@link #backoff(int)} of it. The error is kept, cut to 500 characters, in {@code last_error}. A row that
      * was marked sent meanwhile is left alone.
      */
-    public boolean retryLater(String executionId, String error, int attempts) {
+    public boolean retryLater(String notificationId, String error, int attempts) {
         Instant next = clock.instant().plus(backoff(attempts));
         return update("UPDATE notification_outbox SET attempts = ?, next_attempt_at = ?, last_error = ?"
-                + " WHERE execution_id = ? AND sent_at IS NULL",
-                attempts, at(next), truncate(error), executionId) == 1;
+                + " WHERE notification_id = ? AND sent_at IS NULL",
+                attempts, at(next), truncate(error), notificationId) == 1;
     }
 
     /** The delay before attempt {@code attempts + 1}: base, 2 x base, 4 x base, ... capped. */
@@ -249,7 +262,7 @@ public final class NotificationOutbox {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
-    private record Candidate(String executionId, String subject, String attributes, String message, int attempts,
-            OffsetDateTime nextAttemptAt) {
+    private record Candidate(String notificationId, String executionId, String subject, String attributes,
+            String message, int attempts, OffsetDateTime nextAttemptAt) {
     }
 }

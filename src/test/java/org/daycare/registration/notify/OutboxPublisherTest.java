@@ -138,14 +138,14 @@ class OutboxPublisherTest {
             // every one was tried, failed, kept, and tried again after its backoff
             await().atMost(WAIT).until(() -> {
                 for (Expected e : expected) {
-                    if (attempts(e.executionId()) < 2) {
+                    if (attempts(e.notificationId()) < 2) {
                         return false;
                     }
                 }
                 return true;
             });
             assertThat(outbox().countPending()).isEqualTo(6);
-            assertThat(lastError(expected.get(0).executionId())).isNotBlank();
+            assertThat(lastError(expected.get(0).notificationId())).isNotBlank();
         } finally {
             sns.startProcess();
         }
@@ -156,7 +156,7 @@ class OutboxPublisherTest {
         assertThat(received).map(Expected::of).containsExactlyInAnyOrderElementsOf(expected);
         await().atMost(WAIT).until(() -> outbox().countPending() == 0);
         for (Expected e : expected) {
-            assertThat(sentAt(e.executionId())).isNotNull();
+            assertThat(sentAt(e.notificationId())).isNotNull();
         }
     }
 
@@ -211,21 +211,41 @@ class OutboxPublisherTest {
         received.addAll(sns.receive(0, Duration.ofSeconds(2)));
 
         assertThat(received).map(Expected::of).containsExactlyInAnyOrder(first, second, third, fourth);
-        await().atMost(WAIT).until(() -> sentAt(fourth.executionId()) != null);
+        await().atMost(WAIT).until(() -> sentAt(fourth.notificationId()) != null);
         for (Expected sent : List.of(first, second, third, fourth)) {
-            assertThat(sentAt(sent.executionId())).isNotNull();
+            assertThat(sentAt(sent.notificationId())).isNotNull();
         }
-        assertThat(sentAt(tooLong.executionId())).isNull();
-        assertThat(attempts(tooLong.executionId())).isGreaterThanOrEqualTo(1);
-        assertThat(lastError(tooLong.executionId())).contains("too long");
+        assertThat(sentAt(tooLong.notificationId())).isNull();
+        assertThat(attempts(tooLong.notificationId())).isGreaterThanOrEqualTo(1);
+        assertThat(lastError(tooLong.notificationId())).contains("too long");
         assertThat(outbox().countPending()).isEqualTo(1);
+    }
+
+    @Test
+    void twoNotificationsOfOneExecutionArePublishedEachOnceInOnePublishBatch() throws Exception {
+        String executionId = UUID.randomUUID().toString();
+        Instant base = Instant.now().minusSeconds(60);
+        Expected waiting = insert(executionId, Outcome.APPROVAL_REQUESTED, base, 0);
+        Expected confirmed = insert(executionId, Outcome.SUCCEEDED, base.plusMillis(1), 0);
+
+        startCamel(sns.topicArn());
+        List<ReceivedNotification> received = sns.receive(2, WAIT);
+        received.addAll(sns.receive(0, Duration.ofSeconds(2))); // anything more would be a duplicate
+
+        assertThat(received).map(Expected::of).containsExactlyInAnyOrder(waiting, confirmed);
+        await().atMost(WAIT).until(() -> outbox().countPending() == 0);
+        assertThat(sentAt(waiting.notificationId())).isNotNull();
+        assertThat(sentAt(confirmed.notificationId())).isNotNull();
+        assertThat(snsCalls).isEqualTo(Map.of("PublishBatch", 1));
     }
 
     @Test
     void perEntryResultsOfAPublishBatchDecideWhichRowsAreMarkedSent() throws Exception {
         Instant base = Instant.now().minusSeconds(60);
-        Expected a = insert(Outcome.SUCCEEDED, base);
-        Expected b = insert(Outcome.FAILED, base.plusMillis(1));
+        // a and b are two notifications of one execution: only the one SNS accepted counts as sent
+        String executionId = UUID.randomUUID().toString();
+        Expected a = insert(executionId, Outcome.APPROVAL_REQUESTED, base, 0);
+        Expected b = insert(executionId, Outcome.FAILED, base.plusMillis(1), 0);
         Expected c = insert(Outcome.SUCCEEDED, base.plusMillis(2));
         List<PublishBatchRequest> requests = new ArrayList<>();
         // SNS accepts the first and the last entry, refuses the middle one, and says nothing more
@@ -233,10 +253,11 @@ class OutboxPublisherTest {
             @Override
             public PublishBatchResponse publishBatch(PublishBatchRequest request) {
                 requests.add(request);
+                List<String> ids = request.publishBatchRequestEntries().stream().map(e -> e.id()).toList();
                 return PublishBatchResponse.builder()
-                        .successful(PublishBatchResultEntry.builder().id("n0").messageId("m0").build(),
-                                PublishBatchResultEntry.builder().id("n2").messageId("m2").build())
-                        .failed(BatchResultErrorEntry.builder().id("n1").code("InternalError").senderFault(false)
+                        .successful(PublishBatchResultEntry.builder().id(ids.get(0)).messageId("m0").build(),
+                                PublishBatchResultEntry.builder().id(ids.get(2)).messageId("m2").build())
+                        .failed(BatchResultErrorEntry.builder().id(ids.get(1)).code("InternalError").senderFault(false)
                                 .message("try again").build())
                         .build();
             }
@@ -258,7 +279,8 @@ class OutboxPublisherTest {
 
         assertThat(requests).hasSize(1);
         PublishBatchRequest request = requests.get(0);
-        assertThat(request.publishBatchRequestEntries()).hasSize(3);
+        assertThat(request.publishBatchRequestEntries()).extracting(e -> e.id())
+                .containsExactly(a.notificationId(), b.notificationId(), c.notificationId());
         var entry = request.publishBatchRequestEntries().get(1);
         assertThat(entry.subject()).isEqualTo(b.subject());
         assertThat(entry.message()).isEqualTo(b.message());
@@ -266,11 +288,11 @@ class OutboxPublisherTest {
             assertThat(value.dataType()).isEqualTo("String");
             assertThat(value.stringValue()).isEqualTo(b.attributes().get(name));
         });
-        assertThat(sentAt(a.executionId())).isNotNull();
-        assertThat(sentAt(c.executionId())).isNotNull();
-        assertThat(sentAt(b.executionId())).isNull();
-        assertThat(attempts(b.executionId())).isEqualTo(1);
-        assertThat(lastError(b.executionId())).isEqualTo("PublishBatch entry failed: InternalError: try again");
+        assertThat(sentAt(a.notificationId())).isNotNull();
+        assertThat(sentAt(c.notificationId())).isNotNull();
+        assertThat(sentAt(b.notificationId())).isNull();
+        assertThat(attempts(b.notificationId())).isEqualTo(1);
+        assertThat(lastError(b.notificationId())).isEqualTo("PublishBatch entry failed: InternalError: try again");
         assertThat(outbox.countPending()).isEqualTo(1);
     }
 
@@ -288,7 +310,7 @@ class OutboxPublisherTest {
                 Map<String, String> results = new LinkedHashMap<>();
                 batch.forEach(n -> {
                     published.add(n.executionId());
-                    results.put(n.executionId(), null);
+                    results.put(n.notificationId(), null);
                 });
                 return results;
             }
@@ -307,7 +329,7 @@ class OutboxPublisherTest {
         OutboxDrainer up = new OutboxDrainer(outbox(), recorder, Duration.ofSeconds(30));
         assertThat(up.drain()).isEqualTo(1);
         assertThat(published).containsExactly(waiting.executionId());
-        assertThat(sentAt(waiting.executionId())).isNotNull();
+        assertThat(sentAt(waiting.notificationId())).isNotNull();
     }
 
     @Test
@@ -372,12 +394,17 @@ class OutboxPublisherTest {
         return new NotificationOutbox(dataSource, Clock.systemUTC(), BACKOFF_BASE, BACKOFF_CAP);
     }
 
-    enum Outcome { SUCCEEDED, FAILED }
+    enum Outcome { APPROVAL_REQUESTED, SUCCEEDED, FAILED }
 
     /** What a subscriber must receive: subject, exactly these attributes, the message verbatim. */
     record Expected(String subject, Map<String, String> attributes, String message) {
         String executionId() {
             return attributes.get("executionId");
+        }
+
+        /** Its outbox row's key. */
+        String notificationId() {
+            return NotificationOutbox.notificationId(executionId(), attributes.get("outcome"));
         }
 
         static Expected of(ReceivedNotification received) {
@@ -389,9 +416,15 @@ class OutboxPublisherTest {
         return insert(outcome, at, 0);
     }
 
-    /** A finished execution's pending notification, as the execution store writes it. */
     private Expected insert(Outcome outcome, Instant at, int padding) throws Exception {
-        String executionId = UUID.randomUUID().toString();
+        return insert(UUID.randomUUID().toString(), outcome, at, padding);
+    }
+
+    /**
+     * A pending notification of the execution, as the execution store writes it (the execution's row comes with its
+     * first notification: RUNNING when that one asks for approval).
+     */
+    private Expected insert(String executionId, Outcome outcome, Instant at, int padding) throws Exception {
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("outcome", outcome.name());
         attributes.put("executionId", executionId);
@@ -399,7 +432,12 @@ class OutboxPublisherTest {
         document.put("executionId", executionId);
         document.put("status", outcome.name());
         String subject;
-        if (outcome == Outcome.SUCCEEDED) {
+        if (outcome == Outcome.APPROVAL_REQUESTED) {
+            subject = "Approval requested";
+            document.clear(); // the registration waiting for the director
+            document.put("child", Map.of("firstName", "Mohamed", "lastName", "Diallo"));
+            document.put("specialInstructions", "Mohamed has a peanut allergy.");
+        } else if (outcome == Outcome.SUCCEEDED) {
             subject = "Registration confirmed";
             document.put("output", Map.of("child", Map.of("firstName", "Mohamed", "lastName", "Diallo"), "fees", 650,
                     "specialInstructions", "Mohamed has a peanut allergy." + "x".repeat(padding)));
@@ -410,27 +448,28 @@ class OutboxPublisherTest {
             document.put("cause", "No spots available for the requested days.");
         }
         String message = JSON.writeValueAsString(document);
-        OutboxRow.pending(executionId, outcome.name(), attributes.get("error"), subject,
-                JSON.writeValueAsString(attributes), message, at, at).insertInto(dataSource);
+        String status = outcome == Outcome.APPROVAL_REQUESTED ? "RUNNING" : outcome.name();
+        OutboxRow.pending(executionId, status, attributes.get("error"), subject,
+                JSON.writeValueAsString(attributes), message, at, at).announcing(outcome.name()).insertInto(dataSource);
         return new Expected(subject, Map.copyOf(attributes), message);
     }
 
-    private int attempts(String executionId) throws SQLException {
-        return column(executionId, "attempts", Integer.class);
+    private int attempts(String notificationId) throws SQLException {
+        return column(notificationId, "attempts", Integer.class);
     }
 
-    private String lastError(String executionId) throws SQLException {
-        return column(executionId, "last_error", String.class);
+    private String lastError(String notificationId) throws SQLException {
+        return column(notificationId, "last_error", String.class);
     }
 
-    private OffsetDateTime sentAt(String executionId) throws SQLException {
-        return column(executionId, "sent_at", OffsetDateTime.class);
+    private OffsetDateTime sentAt(String notificationId) throws SQLException {
+        return column(notificationId, "sent_at", OffsetDateTime.class);
     }
 
-    private <T> T column(String executionId, String column, Class<T> type) throws SQLException {
+    private <T> T column(String notificationId, String column, Class<T> type) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT " + column + " FROM notification_outbox WHERE execution_id = ?")) {
-            s.setString(1, executionId);
+             PreparedStatement s = c.prepareStatement("SELECT " + column + " FROM notification_outbox WHERE notification_id = ?")) {
+            s.setString(1, notificationId);
             try (ResultSet rows = s.executeQuery()) {
                 assertThat(rows.next()).isTrue();
                 return rows.getObject(1, type);

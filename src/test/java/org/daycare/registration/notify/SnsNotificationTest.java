@@ -3,10 +3,17 @@ package org.daycare.registration.notify;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+
+import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -84,6 +91,7 @@ class SnsNotificationTest {
         assertThat(notification.subject()).isEqualTo("Registration confirmed");
         assertThat(notification.attributes()).isEqualTo(Map.of("outcome", "SUCCEEDED", "executionId", executionId));
         assertThat(JSON.readTree(notification.message())).isEqualTo(JSON.readTree(response.body()));
+        assertThat(notificationIds(executionId)).containsExactly(executionId + "_SUCCEEDED");
     }
 
     @Test
@@ -99,6 +107,8 @@ class SnsNotificationTest {
         assertThat(notification.attributes()).isEqualTo(Map.of(
                 "outcome", "FAILED", "executionId", result.get("executionId").asText(), "error", "InvalidAge"));
         assertThat(JSON.readTree(notification.message())).isEqualTo(result);
+        assertThat(notificationIds(result.get("executionId").asText()))
+                .containsExactly(result.get("executionId").asText() + "_FAILED");
     }
 
     @Test
@@ -148,6 +158,23 @@ class SnsNotificationTest {
         // with a name, the endpoint would list the topics at start-up: an SNS that is down would stop the application
         assertThatThrownBy(() -> RunningApplication.start(otherDataDir, settings("registration-outcomes")))
                 .rootCause().hasMessageContaining("daycare.sns.topic-arn must be a topic ARN");
+    }
+
+    /** The outbox keys of the execution's notifications, as the execution store wrote them. */
+    private static List<String> notificationIds(String executionId) throws SQLException {
+        DataSource dataSource = app.context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+        List<String> ids = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT notification_id FROM notification_outbox WHERE execution_id = ?")) {
+            statement.setString(1, executionId);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+            }
+        }
+        return ids;
     }
 
     /** Request headers must not become message attributes (the SNS component turns String headers into them). */

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The outbox against real databases with the application's Flyway migration: an in-memory H2 (the embedded
@@ -104,11 +105,14 @@ class NotificationOutboxTest {
 
             assertThat(claimed).extracting(PendingNotification::executionId).containsExactly("failed", "a", "b", "c");
             PendingNotification confirmed = claimed.get(1);
+            assertThat(confirmed.notificationId()).isEqualTo("a_SUCCEEDED");
+            assertThat(confirmed.executionId()).isEqualTo("a");
             assertThat(confirmed.subject()).isEqualTo("Registration confirmed");
             assertThat(confirmed.attributes()).containsExactly(Map.entry("outcome", "SUCCEEDED"), Map.entry("executionId", "a"));
             assertThat(confirmed.message()).isEqualTo(message("a"));
             assertThat(confirmed.attempts()).isZero();
             PendingNotification rejected = claimed.get(0);
+            assertThat(rejected.notificationId()).isEqualTo("failed_FAILED");
             assertThat(rejected.subject()).isEqualTo("Registration rejected: NoSpots");
             assertThat(rejected.attributes()).isEqualTo(Map.of("outcome", "FAILED", "executionId", "failed", "error", "NoSpots"));
             assertThat(outbox.countPending()).isEqualTo(5);
@@ -131,7 +135,7 @@ class NotificationOutboxTest {
             insert("x", T0, T0, null);
 
             assertThat(outbox.claimDue(10, LEASE)).extracting(PendingNotification::executionId).containsExactly("x");
-            assertThat(nextAttemptAt("x")).isEqualTo(T0.plus(LEASE));
+            assertThat(nextAttemptAt(confirmed("x"))).isEqualTo(T0.plus(LEASE));
             assertThat(outbox.claimDue(10, LEASE)).isEmpty();
             clock.set(T0.plus(LEASE).minusMillis(1));
             assertThat(outbox.claimDue(10, LEASE)).isEmpty();
@@ -184,18 +188,51 @@ class NotificationOutboxTest {
             assertThat(outbox.claimDue(10, LEASE)).hasSize(2);
 
             clock.set(T0.plusSeconds(2));
-            assertThat(outbox.markSent("s")).isTrue();
+            assertThat(outbox.markSent(confirmed("s"))).isTrue();
 
-            assertThat(sentAt("s")).isEqualTo(T0.plusSeconds(2));
-            assertThat(sentAt("t")).isNull();
+            assertThat(sentAt(confirmed("s"))).isEqualTo(T0.plusSeconds(2));
+            assertThat(sentAt(confirmed("t"))).isNull();
             assertThat(outbox.countPending()).isEqualTo(1);
-            assertThat(outbox.markSent("s")).as("already sent").isFalse();
-            assertThat(sentAt("s")).isEqualTo(T0.plusSeconds(2));
+            assertThat(outbox.markSent(confirmed("s"))).as("already sent").isFalse();
+            assertThat(sentAt(confirmed("s"))).isEqualTo(T0.plusSeconds(2));
             clock.set(T0.plus(LEASE).plusSeconds(1));
             assertThat(outbox.claimDue(10, LEASE)).extracting(PendingNotification::executionId).containsExactly("t");
             // a late failure report of a row another drainer sent does not bring it back
-            assertThat(outbox.retryLater("s", "timeout", 1)).isFalse();
-            assertThat(sentAt("s")).isEqualTo(T0.plusSeconds(2));
+            assertThat(outbox.retryLater(confirmed("s"), "timeout", 1)).isFalse();
+            assertThat(sentAt(confirmed("s"))).isEqualTo(T0.plusSeconds(2));
+        }
+
+        @Test
+        void eachOutcomeOfAnExecutionIsANotificationOfItsOwn() throws Exception {
+            insertApprovalRequested("w", T0.minusSeconds(2));
+            insert("w", T0.minusSeconds(1), T0.minusSeconds(1), null);
+
+            List<PendingNotification> claimed = outbox.claimDue(10, LEASE);
+
+            assertThat(claimed).extracting(PendingNotification::notificationId)
+                    .containsExactly("w_APPROVAL_REQUESTED", "w_SUCCEEDED");
+            assertThat(claimed).extracting(PendingNotification::executionId).containsExactly("w", "w");
+            assertThat(claimed.get(0).subject()).isEqualTo("Approval requested");
+            assertThat(claimed.get(0).attributes()).isEqualTo(Map.of("outcome", "APPROVAL_REQUESTED", "executionId", "w"));
+
+            // marking one sent and rescheduling the other touch each its own row only
+            clock.set(T0.plusSeconds(2));
+            assertThat(outbox.markSent(confirmed("w"))).isTrue();
+            assertThat(outbox.retryLater("w_APPROVAL_REQUESTED", "boom", 1)).as("the other one is still pending").isTrue();
+            assertThat(sentAt(confirmed("w"))).isEqualTo(T0.plusSeconds(2));
+            assertThat(sentAt("w_APPROVAL_REQUESTED")).isNull();
+            assertThat(attempts("w_APPROVAL_REQUESTED")).isEqualTo(1);
+            assertThat(attempts(confirmed("w"))).isZero();
+            assertThat(lastError(confirmed("w"))).isNull();
+            assertThat(outbox.countPending()).isEqualTo(1);
+            clock.set(T0.plusSeconds(3));
+            assertThat(outbox.claimDue(10, LEASE)).extracting(PendingNotification::notificationId)
+                    .containsExactly("w_APPROVAL_REQUESTED");
+
+            // and each outcome is announced once: a second row for the same outcome is refused
+            assertThatThrownBy(() -> insert("w", T0, T0, null)).isInstanceOf(SQLException.class)
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("23505"); // unique violation
+            assertThat(outbox.countPending()).isEqualTo(1);
         }
 
         @Test
@@ -207,12 +244,12 @@ class NotificationOutboxTest {
                 clock.set(now);
                 PendingNotification claimed = single(outbox.claimDue(10, LEASE));
                 assertThat(claimed.attempts()).isEqualTo(attempts - 1);
-                assertThat(outbox.retryLater("r", "SnsException: boom " + attempts, claimed.attempts() + 1)).isTrue();
+                assertThat(outbox.retryLater(confirmed("r"), "SnsException: boom " + attempts, claimed.attempts() + 1)).isTrue();
 
-                Instant next = nextAttemptAt("r");
+                Instant next = nextAttemptAt(confirmed("r"));
                 delays.add(Duration.between(now, next));
-                assertThat(attempts("r")).isEqualTo(attempts);
-                assertThat(lastError("r")).isEqualTo("SnsException: boom " + attempts);
+                assertThat(attempts(confirmed("r"))).isEqualTo(attempts);
+                assertThat(lastError(confirmed("r"))).isEqualTo("SnsException: boom " + attempts);
                 clock.set(next.minusMillis(1));
                 assertThat(outbox.claimDue(10, LEASE)).as("not due before its backoff").isEmpty();
                 now = next;
@@ -240,9 +277,9 @@ class NotificationOutboxTest {
             insert("e", T0, T0, null);
             single(outbox.claimDue(10, LEASE));
 
-            outbox.retryLater("e", "x".repeat(2000), 1);
+            outbox.retryLater(confirmed("e"), "x".repeat(2000), 1);
 
-            assertThat(lastError("e")).hasSize(500);
+            assertThat(lastError(confirmed("e"))).hasSize(500);
         }
 
         @Test
@@ -253,9 +290,9 @@ class NotificationOutboxTest {
 
             assertThat(outbox.claimDue(10, LEASE)).extracting(PendingNotification::executionId).containsExactly("good");
 
-            assertThat(attempts("bad")).isEqualTo(1);
-            assertThat(nextAttemptAt("bad")).isEqualTo(T0.plusSeconds(1));
-            assertThat(lastError("bad")).contains("attributes");
+            assertThat(attempts(confirmed("bad"))).isEqualTo(1);
+            assertThat(nextAttemptAt(confirmed("bad"))).isEqualTo(T0.plusSeconds(1));
+            assertThat(lastError(confirmed("bad"))).contains("attributes");
         }
 
         // ------------------------------------------------------------------ helpers
@@ -275,6 +312,12 @@ class NotificationOutboxTest {
                     createdAt, nextAttemptAt).sentAt(sentAt).insertInto(dataSource);
         }
 
+        private void insertApprovalRequested(String executionId, Instant createdAt) throws SQLException {
+            OutboxRow.pending(executionId, "SUCCEEDED", null, "Approval requested",
+                    "{\"outcome\":\"APPROVAL_REQUESTED\",\"executionId\":\"" + executionId + "\"}", message(executionId),
+                    createdAt, createdAt).announcing("APPROVAL_REQUESTED").insertInto(dataSource);
+        }
+
         private void insertFailure(String executionId, Instant createdAt) throws SQLException {
             OutboxRow.pending(executionId, "FAILED", "NoSpots", "Registration rejected: NoSpots",
                     "{\"outcome\":\"FAILED\",\"executionId\":\"" + executionId + "\",\"error\":\"NoSpots\"}",
@@ -288,30 +331,35 @@ class NotificationOutboxTest {
             }
         }
 
-        private Instant nextAttemptAt(String executionId) throws SQLException {
-            OffsetDateTime value = column(executionId, "next_attempt_at", OffsetDateTime.class);
+        private Instant nextAttemptAt(String notificationId) throws SQLException {
+            OffsetDateTime value = column(notificationId, "next_attempt_at", OffsetDateTime.class);
             return value.toInstant();
         }
 
-        private Instant sentAt(String executionId) throws SQLException {
-            OffsetDateTime value = column(executionId, "sent_at", OffsetDateTime.class);
+        private Instant sentAt(String notificationId) throws SQLException {
+            OffsetDateTime value = column(notificationId, "sent_at", OffsetDateTime.class);
             return value == null ? null : value.toInstant();
         }
 
-        private int attempts(String executionId) throws SQLException {
-            return column(executionId, "attempts", Integer.class);
+        private int attempts(String notificationId) throws SQLException {
+            return column(notificationId, "attempts", Integer.class);
         }
 
-        private String lastError(String executionId) throws SQLException {
-            return column(executionId, "last_error", String.class);
+        private String lastError(String notificationId) throws SQLException {
+            return column(notificationId, "last_error", String.class);
         }
 
-        private <T> T column(String executionId, String column, Class<T> type) throws SQLException {
+        /** The id of the notification announcing the execution's success (what {@link #insert} writes). */
+        private static String confirmed(String executionId) {
+            return NotificationOutbox.notificationId(executionId, "SUCCEEDED");
+        }
+
+        private <T> T column(String notificationId, String column, Class<T> type) throws SQLException {
             try (Connection c = dataSource.getConnection();
-                 PreparedStatement s = c.prepareStatement("SELECT " + column + " FROM notification_outbox WHERE execution_id = ?")) {
-                s.setString(1, executionId);
+                 PreparedStatement s = c.prepareStatement("SELECT " + column + " FROM notification_outbox WHERE notification_id = ?")) {
+                s.setString(1, notificationId);
                 try (ResultSet rows = s.executeQuery()) {
-                    assertThat(rows.next()).as("outbox row " + executionId).isTrue();
+                    assertThat(rows.next()).as("outbox row " + notificationId).isTrue();
                     return rows.getObject(1, type);
                 }
             }
