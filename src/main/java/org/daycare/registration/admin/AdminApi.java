@@ -48,7 +48,7 @@ public final class AdminApi {
     /** GET /approvals, from what the workflow says waits (Executions#awaitingApproval). */
     public ApprovalQueue approvals(@org.apache.camel.Body List<Executions.Waiting> waitingList) {
         return new ApprovalQueue(waitingList.stream().map(waiting -> new ApprovalQueue.Awaiting(
-                waiting.executionId(), waiting.since(), waiting.deadline(),
+                waiting.executionId(), waiting.since().toString(), waiting.deadline().toString(),
                 waiting.registration().child().firstName(), waiting.registration().child().lastName(),
                 waiting.registration().child().age(), waiting.registration().daysOfWeek(),
                 waiting.registration().specialInstructions())).toList());
@@ -103,7 +103,7 @@ public final class AdminApi {
         store.find(executionId).orElseThrow(() -> new NotFound("No execution " + executionId));
         List<ExecutionHistory.Event> events = store.history(executionId).stream()
                 .map(event -> new ExecutionHistory.Event(event.sequenceNumber(), event.stateName(), event.type(),
-                        event.occurredAt().toString(), event.statusCode()))
+                        event.occurredAt().toString(), event.statusCode(), event.detail()))
                 .toList();
         return new ExecutionHistory(executionId, events);
     }

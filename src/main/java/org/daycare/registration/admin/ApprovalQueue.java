@@ -1,6 +1,5 @@
 package org.daycare.registration.admin;
 
-import java.time.Instant;
 import java.util.List;
 
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -13,8 +12,10 @@ public record ApprovalQueue(@Schema(requiredMode = RequiredMode.REQUIRED) List<A
     @Schema(description = "One registration awaiting approval")
     public record Awaiting(
             @Schema(requiredMode = RequiredMode.REQUIRED, format = "uuid") String executionId,
-            @Schema(requiredMode = RequiredMode.REQUIRED, description = "when it was submitted") Instant since,
-            @Schema(requiredMode = RequiredMode.REQUIRED, description = "when it times out") Instant deadline,
+            @Schema(requiredMode = RequiredMode.REQUIRED, format = "date-time", description = "when it was submitted")
+            String since,
+            @Schema(requiredMode = RequiredMode.REQUIRED, format = "date-time", description = "when it times out")
+            String deadline,
             @Schema(requiredMode = RequiredMode.REQUIRED) String childFirstName,
             @Schema(requiredMode = RequiredMode.REQUIRED) String childLastName,
             @Schema(requiredMode = RequiredMode.REQUIRED) Integer childAge,

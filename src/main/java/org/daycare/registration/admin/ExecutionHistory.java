@@ -21,6 +21,8 @@ public record ExecutionHistory(
             String state,
             @Schema(requiredMode = RequiredMode.REQUIRED) ExecutionEvent.Type type,
             @Schema(requiredMode = RequiredMode.REQUIRED, format = "date-time") String timestamp,
-            @Schema(description = "the task's statusCode, on EXITED") Integer statusCode) {
+            @Schema(description = "the task's statusCode, on EXITED") Integer statusCode,
+            @Schema(description = "how a waiting state ended: approved, rejected (with the reason), timed out, cancelled")
+            String detail) {
     }
 }
