@@ -155,7 +155,7 @@ public class AdminRoutes extends RouteConfigurationBuilder {
         admin.get("/executions").id("listExecutions").description("Executions, newest first, filtered and paged")
                 .security(BEARER)
                 .param().name("status").type(RestParamType.query).required(false).dataType("string")
-                        .allowableValues("RUNNING", "SUCCEEDED", "FAILED").endParam()
+                        .allowableValues("RUNNING", "SUCCEEDED", "FAILED", "CANCELLED").endParam()
                 .param().name("limit").type(RestParamType.query).required(false).dataType("integer")
                         .description("page size, 1 to " + AdminApi.MAX_PAGE_SIZE + "; " + AdminApi.DEFAULT_PAGE_SIZE
                                 + " when absent").endParam()

@@ -1,16 +1,14 @@
 package org.daycare.registration.admin;
 
-import org.daycare.registration.security.SecretFiles;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+
+import org.daycare.registration.security.SecretFiles;
 
 /**
  * The bearer token that guards the admin endpoints (they expose personal data). Taken from configuration, or
