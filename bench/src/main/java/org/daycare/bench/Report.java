@@ -27,6 +27,7 @@ final class Report {
     private final List<String[]> tableRows = new ArrayList<>();
     private final List<String[]> targetRows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<String> failures = new ArrayList<>();
 
     ObjectNode meta() {
         return root.with("meta");
@@ -68,6 +69,16 @@ final class Report {
         root.withArray("notes").add(note);
     }
 
+    /** A figure whose answers were wrong: written with the figures, and the run exits non-zero. */
+    void fail(String failure) {
+        failures.add(failure);
+        root.withArray("failures").add(failure);
+    }
+
+    List<String> failures() {
+        return List.copyOf(failures);
+    }
+
     String table() {
         StringBuilder text = new StringBuilder();
         text.append(render(new String[] {"fig", "measure", "median", "floor", "floor median", "ratio", "note"},
@@ -77,6 +88,10 @@ final class Report {
         if (!notes.isEmpty()) {
             text.append('\n');
             notes.forEach(n -> text.append("* ").append(n).append('\n'));
+        }
+        if (!failures.isEmpty()) {
+            text.append('\n');
+            failures.forEach(f -> text.append("FAILED ").append(f).append('\n'));
         }
         return text.toString();
     }

@@ -70,6 +70,11 @@ public final class Settings {
     public final int growthRounds;
     public final int growthSeconds;
     public final int growthRows;
+    // approval path (figure 7)
+    public final int approvalRounds;
+    public final int approvalBacklog;
+    public final int approvalWarmup;
+    public final List<Integer> approvalConcurrency = List.of(8, 32);
     /**
      * The longest wait, after a load run, for the application to be idle again (AppProcess#awaitIdle): the full
      * run waits for any request still in flight; the quick run, a smoke check, does not wait.
@@ -107,6 +112,10 @@ public final class Settings {
         growthRounds = 3;
         growthSeconds = quick ? 1 : 8;
         growthRows = quick ? 10_000 : 1_000_000;
+
+        approvalRounds = quick ? 1 : 3;
+        approvalBacklog = quick ? 300 : 2_000;
+        approvalWarmup = quick ? 200 : 1_000;
         idle = java.time.Duration.ofMillis(quick ? 0 : 30_000);
     }
 

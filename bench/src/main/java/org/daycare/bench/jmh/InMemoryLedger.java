@@ -41,7 +41,7 @@ final class InMemoryLedger implements CapacityLedger {
     public Reservation reserve(StoreTransaction transaction, String executionId, Set<DayOfWeek> days,
             Registration registration, String registrationDigest) {
         String child = registration.child().identityKey();
-        Confirmation earlier = confirmed.putIfAbsent(child, new Confirmation(executionId, null, registrationDigest));
+        Confirmation earlier = confirmed.putIfAbsent(child, new Confirmation(executionId, null, registrationDigest, false));
         if (earlier != null) {
             return new Reservation(registrationDigest.equals(earlier.registrationDigest())
                     ? Reservation.Outcome.SAME_REGISTRATION_CONFIRMED : Reservation.Outcome.CHILD_ALREADY_REGISTERED);
@@ -50,6 +50,29 @@ final class InMemoryLedger implements CapacityLedger {
             reserved.incrementAndGet(day.getValue());
         }
         return new Reservation(Reservation.Outcome.CONFIRMED);
+    }
+
+    // The rules floor runs the four-state flow (approval never): nothing waits, so nothing is held, confirmed from a
+    // hold, released or read back. Called anyway, these say so rather than pretend.
+    @Override
+    public Reservation hold(StoreTransaction transaction, String executionId, Set<DayOfWeek> days, Registration held,
+            String registrationDigest) {
+        throw new UnsupportedOperationException("the rules floor never awaits approval");
+    }
+
+    @Override
+    public boolean confirmHold(StoreTransaction transaction, String executionId, Registration registration) {
+        throw new UnsupportedOperationException("the rules floor never awaits approval");
+    }
+
+    @Override
+    public boolean release(StoreTransaction transaction, String executionId) {
+        throw new UnsupportedOperationException("the rules floor never cancels");
+    }
+
+    @Override
+    public Optional<String> heldRegistration(String executionId) {
+        throw new UnsupportedOperationException("the rules floor never awaits approval");
     }
 
     @Override
