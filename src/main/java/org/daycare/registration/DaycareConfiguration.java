@@ -27,6 +27,7 @@ import org.apache.camel.spi.HeaderFilterStrategy;
 import org.daycare.registration.admin.AdminApi;
 import org.daycare.registration.admin.AdminToken;
 import org.daycare.registration.family.StatusLinks;
+import org.daycare.registration.intake.InboxLocks;
 import org.daycare.registration.intake.RegistrationDocumentReader;
 import org.daycare.registration.intake.RejectedRequest;
 import org.daycare.registration.intake.RequestTooLargeAnswer;
@@ -109,6 +110,10 @@ public class DaycareConfiguration implements CamelConfiguration {
     private String adminToken;
     @PropertyInject("daycare.health.db-timeout-ms")
     private long healthDbTimeoutMillis;
+    @PropertyInject("daycare.inbox.lock-max-age-ms")
+    private long inboxLockMaxAgeMillis;
+    @PropertyInject("daycare.inbox.lock-keep-alive-ms")
+    private long inboxLockKeepAliveMillis;
 
     @PropertyInject("daycare.http.max-body-bytes")
     private long maxBodyBytes;
@@ -245,6 +250,15 @@ public class DaycareConfiguration implements CamelConfiguration {
         JdbcCapacityLedger ledger = new JdbcCapacityLedger(dataSource, objectMapper, clock);
         ledger.setCapacity(CapacityPlan.parse(openingDays, capacityPerDay, capacityOverrides));
         return ledger;
+    }
+
+    /**
+     * The file drop's read locks, in the one database, so that instances sharing an inbox never take one file twice
+     * (the file consumer in IntakeRoutes uses them; it also starts and stops them).
+     */
+    @BindToRegistry
+    public InboxLocks inboxLocks(HikariDataSource dataSource) {
+        return new InboxLocks(dataSource, inboxLockMaxAgeMillis, inboxLockKeepAliveMillis);
     }
 
     @BindToRegistry

@@ -86,15 +86,23 @@ public class IntakeRoutes extends RouteBuilder {
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
                 .bean("resultDocuments", "toJson");
 
-        // readLock=changed with a minimum age: a file still being written is left alone until it stops growing.
-        // Writers should still drop NAME.json.tmp and rename it, which is atomic; only *.json is picked up.
+        // readLock=idempotent-changed: first the file's lock in the shared database (inboxLocks, keyed by the file's
+        // absolute path), so that of several instances polling one inbox exactly one takes it; then, as "changed"
+        // with a minimum age, a file still being written is left alone until it stops growing. Writers should still
+        // drop NAME.json.tmp and rename it, which is atomic; only *.json is picked up.
         // A drop is never deleted: once answered it is moved to the archive or the failed folder under a timestamped
-        // name. One that could not be answered (the database unreachable) is rolled back: it stays and is retried.
+        // name, then its lock is released (readLockRemoveOnCommit), so the same name dropped later is taken again.
+        // One that could not be answered (the database unreachable) is rolled back: it stays, its lock is released
+        // (readLockRemoveOnRollback), and it is retried, by any instance. idempotentEager=false: Camel 4.17 otherwise
+        // "releases" the lock of every file it could not lock, i.e. the lock another instance holds (InboxLocks also
+        // ignores a release of a lock it does not hold).
         // readLockMinLength=0: an empty file is answered (malformed) instead of waited on forever. Names holding a
         // backslash are left alone: the file component reads one as a path separator. greedy: after a poll that found
         // files the next one starts at once, so a backlog drains back to back (the poll delay is for an idle inbox).
         from("file:{{daycare.inbox}}?include=RAW((?s).*\\.json)&exclude=RAW(.*\\\\.*)"
-                + "&readLock=changed&readLockMinAge={{daycare.inbox.min-age}}&readLockMinLength=0"
+                + "&readLock=idempotent-changed&idempotentRepository=#inboxLocks"
+                + "&readLockRemoveOnCommit=true&readLockRemoveOnRollback=true&idempotentEager=false"
+                + "&readLockMinAge={{daycare.inbox.min-age}}&readLockMinLength=0"
                 + "&readLockCheckInterval={{daycare.inbox.check-interval}}&delay={{daycare.inbox.poll-delay}}"
                 + "&maxMessagesPerPoll={{daycare.inbox.max-per-poll}}&greedy=true"
                 + "&move=${exchangeProperty." + DROP_TARGET + "}")

@@ -132,6 +132,23 @@ class FileDropIntakeTest {
         assertLeftInboxFor("archive", "second copy");
     }
 
+    /** A drop's lock in the database is released once it is answered, so the same name is taken again later. */
+    @Test
+    void theSameNameDroppedAgainAfterItsAnswerIsTakenAgain() throws Exception {
+        drop("again.json", Registrations.successCaseForAnotherChild());
+        JsonNode first = awaitResult("again.result.json");
+        assertLeftInboxFor("archive", "again");
+
+        drop("again.json", Registrations.successCaseForAnotherChild());
+        Path result = outbox.resolve("again.result.json");
+        await().atMost(Duration.ofSeconds(20)).until(() -> archived("archive", "again").size() == 2);
+
+        JsonNode second = JSON.readTree(result.toFile());
+        assertThat(second.get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(second.get("executionId")).isNotEqualTo(first.get("executionId"));
+        assertThat(inbox.resolve("again.json")).doesNotExist();
+    }
+
     @Test
     void anotherDocumentDroppedForARegisteredChildEndsAlreadyRegisteredWithNothingOfTheFirst() throws Exception {
         String registration = Registrations.successCaseForAnotherChild();

@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class MigrationsTest {
 
     private static final List<String> TABLES = List.of(
-            "executions", "execution_events", "day_capacity", "confirmed_registrations", "notification_outbox");
+            "executions", "execution_events", "day_capacity", "confirmed_registrations", "notification_outbox",
+            "camel_messageprocessed");
 
     @TempDir
     Path tempDir;
