@@ -200,7 +200,7 @@ public final class Executions {
             // approved: the spots it held since Await Approval become the confirmation's, if no other decision won
             try (StoreTransaction transaction = store.newTransaction()) {
                 if (!store.advance(transaction, execution.resumedFrom(), completion)) {
-                    throw new NotAwaitingApproval();
+                    throw lostRace(execution, new NotAwaitingApproval());
                 }
                 if (!capacityLedger.confirmHold(transaction, execution.executionId(), confirmed)) {
                     throw new IllegalStateException("execution " + execution.executionId() + " held no spots");
@@ -296,12 +296,16 @@ public final class Executions {
         String executionId = exchange.getProperty(RESUME_ID, String.class);
         Decision decision = exchange.getProperty(DECISION, Decision.class);
         String reason = exchange.getProperty(REASON, String.class);
+        // The registration before the record: an end that releases the spots moves the record on in the same commit,
+        // so a record still waiting or confirmed when read after it means it was there. (Read the other way round, an
+        // end committing between the two reads would leave a waiting record without its registration.)
+        Optional<String> held = capacityLedger.heldRegistration(executionId);
         ExecutionRecord record = store.find(executionId).orElseThrow(ExecutionNotFound::new);
         boolean waiting = "RUNNING".equals(record.status()) && AWAIT_APPROVAL_STATE.equals(record.state());
         if (decision == Decision.CANCELLED ? !(waiting || "SUCCEEDED".equals(record.status())) : !waiting) {
             throw decision == Decision.CANCELLED ? new NotCancellable() : new NotAwaitingApproval();
         }
-        String registration = capacityLedger.heldRegistration(executionId)
+        String registration = held
                 .orElseThrow(() -> new IllegalStateException("execution " + executionId + " holds no registration"));
         RunningExecution execution = RunningExecution.resumed(new NewExecution(executionId, record.source(),
                 record.inputDocument(), record.requestDigest(), null, null, null, null, record.statusTokenDigest(),
@@ -326,7 +330,7 @@ public final class Executions {
         try (StoreTransaction transaction = store.newTransaction()) {
             if (!store.advance(transaction, execution.resumedFrom(),
                     completionOf(execution.executionId(), execution.events(), result, null, null))) {
-                throw new NotCancellable();
+                throw lostRace(execution, new NotCancellable());
             }
             capacityLedger.release(transaction, execution.executionId());
             transaction.commit();
@@ -415,7 +419,7 @@ public final class Executions {
             // rejected or timed out: its hold is released, unless another decision won
             try (StoreTransaction transaction = store.newTransaction()) {
                 if (!store.advance(transaction, execution.resumedFrom(), completion)) {
-                    throw new NotAwaitingApproval();
+                    throw lostRace(execution, new NotAwaitingApproval());
                 }
                 capacityLedger.release(transaction, execution.executionId());
                 transaction.commit();
@@ -434,6 +438,15 @@ public final class Executions {
         }
         recordedEnd(execution, result);
         return answer(execution, result);
+    }
+
+    /**
+     * A resumed execution was moved on by another decision, deadline or cancellation after this one took it up: its
+     * conditional update found it no longer in the status it was taken up in. Logged, so that the contended path shows.
+     */
+    private static RuntimeException lostRace(RunningExecution execution, RuntimeException conflict) {
+        LOG.info("Execution {} lost the race to another decision", execution.executionId());
+        return conflict;
     }
 
     /** Once recorded (committed): a discarded twin or a failed commit is no execution, and is not counted. */
