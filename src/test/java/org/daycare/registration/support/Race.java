@@ -17,11 +17,16 @@ public final class Race {
 
     /** The contenders' results, in the order they were given; a contender's failure fails the race. */
     public static <T> List<T> of(int contenders, Callable<T> contender) throws Exception {
-        CyclicBarrier startGate = new CyclicBarrier(contenders);
-        ExecutorService pool = Executors.newFixedThreadPool(contenders);
+        return each(java.util.Collections.nCopies(contenders, contender));
+    }
+
+    /** Different contenders (e.g. the same call on different instances), released together; results in their order. */
+    public static <T> List<T> each(List<Callable<T>> contenders) throws Exception {
+        CyclicBarrier startGate = new CyclicBarrier(contenders.size());
+        ExecutorService pool = Executors.newFixedThreadPool(contenders.size());
         try {
             List<Future<T>> started = new ArrayList<>();
-            for (int i = 0; i < contenders; i++) {
+            for (Callable<T> contender : contenders) {
                 started.add(pool.submit(() -> {
                     startGate.await(10, TimeUnit.SECONDS);
                     return contender.call();
