@@ -112,7 +112,7 @@ public final class AdminApi {
             @Header("nextToken") String nextToken, @Header("childLastName") String childLastName,
             @Header("parentEmail") String parentEmail) {
         if (status != null && !STATUSES.contains(status)) {
-            throw new BadQuery("status must be one of RUNNING, SUCCEEDED, FAILED");
+            throw new BadQuery("status must be one of RUNNING, SUCCEEDED, FAILED, CANCELLED");
         }
         int pageSize = pageSize(limit);
         // One more than asked tells whether there is a next page without a count query.

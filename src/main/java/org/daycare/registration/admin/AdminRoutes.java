@@ -21,8 +21,9 @@ import org.daycare.registration.workflow.NotAwaitingApproval;
 import org.daycare.registration.workflow.NotCancellable;
 
 /**
- * The read side, for enrolment offices and operators: executions (by id, with their history, or searched) and
- * the capacity. Every route requires the admin bearer token; POST /registrations stays open. Every answer, refusals
+ * The staff's endpoints: executions (by id, with their history, or searched), the capacity, the approval queue, and
+ * the director's decisions and the office's cancellations. Every route requires the admin bearer token; POST
+ * /registrations stays open. Every answer, refusals
  * and failures included, carries {@code Cache-Control: no-store}: these answers hold personal data.
  */
 public class AdminRoutes extends RouteConfigurationBuilder {
@@ -143,7 +144,7 @@ public class AdminRoutes extends RouteConfigurationBuilder {
 
     /**
      * The admin endpoints in the REST DSL: paths, methods, parameters, answers and the bearer scheme, as the OpenAPI
-     * document shows them. Only GET is served; another method on these paths is answered 405 by the HTTP server.
+     * document shows them. A method not listed here is answered 405 by the HTTP server.
      */
     private void documentedEndpoints() {
         RestDefinition admin = rest().tag("admin");
@@ -271,6 +272,10 @@ public class AdminRoutes extends RouteConfigurationBuilder {
      */
     private static void loggedRequest(Exchange exchange) {
         String id = exchange.getMessage().getHeader("id", String.class);
+        if (id == null) {
+            // a decision's route moved the id onto the exchange before the workflow took over
+            id = exchange.getProperty(Executions.RESUME_ID, String.class);
+        }
         exchange.setProperty(LOGGED_REQUEST, id != null && EXECUTION_ID.matcher(id).matches() ? " for execution " + id : "");
     }
 

@@ -35,7 +35,8 @@ public class StatusLinkRoutes extends RouteConfigurationBuilder {
                 .to(ANSWER);
         errors.onException(NotCancellable.class).handled(true)
                 .process(exchange -> answer(exchange, 409, "{\"error\":\"NotCancellable\",\"cause\":\"The registration"
-                        + " already failed or was already cancelled.\"}"))
+                        + " already failed or was cancelled, or was decided while you asked: look at its status, and"
+                        + " cancel again if it is confirmed.\"}"))
                 .to(ANSWER);
         errors.onException(StoreUnavailableException.class).handled(true)
                 .log(LoggingLevel.WARN, "Status link answered 503: ${exception.class.name}")

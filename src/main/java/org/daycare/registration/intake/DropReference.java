@@ -16,7 +16,13 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class DropReference {
 
-    private static final byte[] KEY = new SecureRandom().generateSeed(32);
+    private static final byte[] KEY = randomKey();
+
+    private static byte[] randomKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return key;
+    }
 
     private DropReference() {
     }

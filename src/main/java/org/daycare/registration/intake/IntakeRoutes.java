@@ -29,7 +29,6 @@ public class IntakeRoutes extends RouteBuilder {
     public static final String REWRITE_RESULT_FILE = "direct:rewrite-result-file";
     private static final String ANSWERED_DOCUMENT = "answeredDocument";
 
-    /** Where the file consumer moves a processed drop: the archive, or the failed folder. */
     private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
     private static final String RETRY_AFTER_SECONDS = "5";
     /** Where the consumer moves the drop once answered: set per file by {@link #nameTheResultAndTheDisposition}. */
@@ -129,6 +128,7 @@ public class IntakeRoutes extends RouteBuilder {
                 .filter(exchangeProperty(Executions.SOURCE).startsWith(Executions.FILE_SOURCE_PREFIX))
                     .setProperty(ANSWERED_DOCUMENT, body())
                     .process(IntakeRoutes::nameTheResultOfTheSource)
+                    .bean("executions", "forResultFile")
                     .bean("resultDocuments", "toJson")
                     .to("file:{{daycare.outbox}}?fileName=${exchangeProperty." + RESULT_NAME + "}&tempPrefix=.writing-")
                     .setBody(exchangeProperty(ANSWERED_DOCUMENT))

@@ -42,7 +42,13 @@ public final class StatusTokens {
             return new StatusTokens(configured.strip());
         }
         if (Files.exists(secretFile)) {
-            return new StatusTokens(Files.readString(secretFile, StandardCharsets.UTF_8).strip());
+            String kept = Files.readString(secretFile, StandardCharsets.UTF_8).strip();
+            if (kept.length() < MIN_SECRET_LENGTH) {
+                throw new IllegalStateException(secretFile + " holds no status-token key of at least " + MIN_SECRET_LENGTH
+                        + " characters; delete it to have a new one generated (every status link given so far stops"
+                        + " working), or set daycare.status-token.secret");
+            }
+            return new StatusTokens(kept);
         }
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);

@@ -12,10 +12,11 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Executions, their history and their outcome notifications. An execution is written once, when it ends: its
- * row with status and result, every state event and the outbox row, in the transaction that also holds its
- * reservation (see {@link #record}), so an outcome is never recorded without its notification or its spots, nor a
- * notification sent for an outcome that was not.
+ * Executions, their history and their notifications. An execution is written at its durable points: its row is
+ * inserted at the first ({@link #record}: when it starts waiting, or when it ends without waiting) and moved on at
+ * each later one ({@link #advance}), each time with its new state events and one outbox row, in the transaction that
+ * also holds its spots, so an outcome is never recorded without its notification or its spots, nor a notification
+ * sent for an outcome that was not.
  */
 public final class JdbcExecutionStore {
 

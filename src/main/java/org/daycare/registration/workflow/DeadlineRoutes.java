@@ -3,6 +3,7 @@ package org.daycare.registration.workflow;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.daycare.registration.intake.IntakeRoutes;
+import org.daycare.registration.store.StoreUnavailableException;
 
 /**
  * Approval deadlines: every daycare.approval.deadline-check-ms (and at once at start-up, so a deadline that passed
@@ -17,6 +18,10 @@ public class DeadlineRoutes extends RouteBuilder {
         from("timer:approval-deadlines?fixedRate=false&delay=0&period={{daycare.approval.deadline-check-ms}}")
                 .routeId("approval-deadlines")
                 .errorHandler(noErrorHandler())
+                // the database is down: the next sweep tries again; the class only, no stack trace every second
+                .onException(StoreUnavailableException.class).handled(true)
+                    .log(LoggingLevel.DEBUG, "Approval deadlines not checked: ${exception.class.name}")
+                .end()
                 .bean("executions", "pastDeadlines")
                 .split(body())
                     .to("direct:approval-deadline")

@@ -92,7 +92,10 @@ public final class Executions {
         this.approvalTimeout = approvalTimeout;
     }
 
-    /** What resumes a recorded execution, through the route resume-execution. */
+    /**
+     * What resumes a recorded execution, through the route resume-execution, with the status code the router
+     * Approval Decision decides on (and Await Approval's history exit shows).
+     */
     public enum Decision {
         APPROVED(200, "approved"), REJECTED(403, "rejected"), TIMED_OUT(408, "timed out"), CANCELLED(410, "cancelled");
 
@@ -225,6 +228,7 @@ public final class Executions {
             return outcome;
         } catch (JdbcExecutionStore.IdempotencyKeyTaken twin) {
             LOG.info("Execution {} discarded: another with its Idempotency-Key was recorded first", execution.executionId());
+            execution.lostToKeyTwin(true);
             return CapacityLedger.Reservation.Outcome.SAME_REGISTRATION_CONFIRMED;
         }
     }
@@ -268,12 +272,14 @@ public final class Executions {
                 case SAME_REGISTRATION_CONFIRMED -> {
                     return TaskResult.alreadyConfirmed(held);
                 }
-                default -> {
+                case CHILD_ALREADY_REGISTERED -> {
                     return TaskResult.alreadyRegistered(held);
                 }
+                default -> throw new IllegalStateException("Await Approval's hold answered " + outcome);
             }
         } catch (JdbcExecutionStore.IdempotencyKeyTaken twin) {
             LOG.info("Execution {} discarded: another with its Idempotency-Key was recorded first", execution.executionId());
+            execution.lostToKeyTwin(true);
             return TaskResult.alreadyConfirmed(held);
         }
     }
@@ -317,7 +323,9 @@ public final class Executions {
         exchange.setProperty(EXECUTION, execution);
         exchange.setProperty(RegistrationStates.EXECUTION_ID, executionId);
         exchange.setProperty(SOURCE, record.source());
-        exchange.getMessage().setBody(TaskResult.ok(objectMapper.readValue(registration, Registration.class)));
+        // the decision as a status code, for the router Approval Decision (as every task answers its router)
+        exchange.getMessage().setBody(new TaskResult(decision.statusCode,
+                objectMapper.readValue(registration, Registration.class), List.of()));
     }
 
     /**
@@ -337,6 +345,15 @@ public final class Executions {
         }
         recordedEnd(execution, result);
         return result;
+    }
+
+    /**
+     * A resumed execution's document as its dropped file's NAME.result.json: with the status token, as the waiting
+     * document it replaces had it (the file is the submission's own answer, the family's only copy of the token).
+     */
+    public ResultDocument forResultFile(@ExchangeProperty(EXECUTION) RunningExecution execution, @Body ResultDocument document) {
+        return document instanceof ExecutionResult result && execution != null
+                ? result.withStatusToken(statusTokens.tokenFor(execution.executionId())) : document;
     }
 
     /** Executions whose approval deadline has passed: the deadline sweep times each out. */
@@ -382,6 +399,9 @@ public final class Executions {
         LOG.info("Execution {} discarded: a concurrent execution answered the same submission", execution.executionId());
         NewExecution started = execution.started();
         // a retry under the same Idempotency-Key gets the key's first response, whatever path it lost on
+        if (execution.lostToKeyTwin()) {
+            return replayOf(twinHolding(started.idempotencyKey()), started.requestDigest());
+        }
         Optional<ExecutionRecord> first = started.idempotencyKey() == null ? Optional.empty()
                 : store.findByIdempotencyKey(started.idempotencyKey());
         if (first.isPresent()) {
@@ -401,7 +421,7 @@ public final class Executions {
             // past its durable end: what was recorded (and notified) stands, and is the answer
             LOG.warn("Execution {} had ended {} before the defect; that is its answer", execution.executionId(),
                     execution.recordedAs().status());
-            return execution.recordedAs();
+            return answer(execution, execution.recordedAs());
         }
         execution.entered(WorkflowError.InternalError.endState());
         return end(execution, ExecutionResult.failed(execution.executionId(), WorkflowError.InternalError, List.of()));
@@ -432,8 +452,7 @@ public final class Executions {
             transaction.commit();
         } catch (JdbcExecutionStore.IdempotencyKeyTaken twin) {
             LOG.info("Execution {} discarded: another with its Idempotency-Key was recorded first", execution.executionId());
-            ExecutionRecord first = store.findByIdempotencyKey(started.idempotencyKey()).orElseThrow(
-                    () -> new IllegalStateException("the execution holding an Idempotency-Key vanished"));
+            ExecutionRecord first = twinHolding(started.idempotencyKey());
             return replayOf(first, started.requestDigest());
         }
         recordedEnd(execution, result);
@@ -447,6 +466,29 @@ public final class Executions {
     private static RuntimeException lostRace(RunningExecution execution, RuntimeException conflict) {
         LOG.info("Execution {} lost the race to another decision", execution.executionId());
         return conflict;
+    }
+
+    /**
+     * The execution that holds an Idempotency-Key this one collided on. PostgreSQL reports the collision once the
+     * holder committed; H2 may report it while the holder is still committing, so it is waited for, briefly.
+     */
+    private ExecutionRecord twinHolding(String idempotencyKey) {
+        long giveUpAt = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (true) {
+            Optional<ExecutionRecord> first = store.findByIdempotencyKey(idempotencyKey);
+            if (first.isPresent()) {
+                return first.get();
+            }
+            if (System.nanoTime() > giveUpAt) {
+                throw new IllegalStateException("the execution holding an Idempotency-Key vanished");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for an Idempotency-Key's holder", e);
+            }
+        }
     }
 
     /** Once recorded (committed): a discarded twin or a failed commit is no execution, and is not counted. */
@@ -491,7 +533,14 @@ public final class Executions {
         WorkflowError error = first.error() == null ? null : WorkflowError.valueOf(first.error());
         try {
             ObjectNode answer = (ObjectNode) objectMapper.readTree(first.resultDocument());
-            answer.put("statusToken", statusTokens.tokenFor(first.executionId()));
+            String token = statusTokens.tokenFor(first.executionId());
+            if (StatusTokens.digestOf(token).equals(first.statusTokenDigest())) {
+                answer.put("statusToken", token);
+            } else {
+                // made under another key: an instance with its own generated key, or a key since changed
+                LOG.warn("Execution {} was answered again without its status token: it was made with another"
+                        + " daycare.status-token.secret (instances sharing a database must share one)", first.executionId());
+            }
             return new StoredResult(json(answer),
                     ExecutionResult.httpStatusFor(ExecutionResult.Status.valueOf(first.status()), error));
         } catch (JsonProcessingException e) {

@@ -25,6 +25,7 @@ public final class RunningExecution {
     private final String reason;
     private final List<ExecutionEvent> events = new ArrayList<>();
     private ExecutionResult recorded;
+    private boolean lostToKeyTwin;
 
     /**
      * A new execution.
@@ -107,6 +108,15 @@ public final class RunningExecution {
      */
     void recorded(ExecutionResult result) {
         this.recorded = result;
+    }
+
+    /** Whether a concurrent execution with the same Idempotency-Key was recorded first: its answer is this one's. */
+    boolean lostToKeyTwin() {
+        return lostToKeyTwin;
+    }
+
+    void lostToKeyTwin(boolean lost) {
+        this.lostToKeyTwin = lost;
     }
 
     /** The result it was recorded with in this exchange, or null. */

@@ -33,11 +33,13 @@ class ApprovalFlowTest {
     @TempDir
     static Path dataDir;
     static RunningApplication app;
+    static ApprovalHttp http;
 
     @BeforeAll
     static void start() {
         app = RunningApplication.start(dataDir, Map.of("daycare.approval.required", "always",
                 "daycare.capacity.per-day", "100"));
+        http = new ApprovalHttp(app);
     }
 
     @AfterAll
@@ -47,7 +49,7 @@ class ApprovalFlowTest {
 
     @Test
     void aRegistrationWaitsWithItsSpotsHeldIsListedAndConfirmedOnApproval() throws Exception {
-        int reservedBefore = reservedOnMonday();
+        int reservedBefore = http.reservedOn("Monday");
         HttpResponse<String> submitted = app.postRegistration(Registrations.successCaseForAnotherChild());
 
         assertThat(submitted.statusCode()).isEqualTo(202);
@@ -57,7 +59,7 @@ class ApprovalFlowTest {
         assertThat(waiting.get("status").asText()).isEqualTo("RUNNING");
         assertThat(waiting.get("state").asText()).isEqualTo("Await Approval");
         assertThat(token).as("at least 128 random bits, base64url").matches("[A-Za-z0-9_-]{22,}");
-        assertThat(reservedOnMonday()).as("the spots are held").isEqualTo(reservedBefore + 1);
+        assertThat(http.reservedOn("Monday")).as("the spots are held").isEqualTo(reservedBefore + 1);
 
         JsonNode queue = JSON.readTree(app.admin("/approvals").body()).get("approvals");
         JsonNode listed = find(queue, executionId);
@@ -66,54 +68,54 @@ class ApprovalFlowTest {
         assertThat(listed.get("specialInstructions").asText()).contains("peanut");
         assertThat(listed.get("deadline").asText()).isNotEmpty();
 
-        assertThat(statusWith(executionId, token).get("status").asText()).isEqualTo("RUNNING");
+        assertThat(http.statusOf(executionId, token).get("status").asText()).isEqualTo("RUNNING");
 
-        HttpResponse<String> approved = decide(executionId, "approve", null);
+        HttpResponse<String> approved = http.decide(executionId, "approve", null);
         assertThat(approved.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(approved.body()).get("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(approved.body()).as("the director's answer is not the family's token").doesNotContain(token);
-        JsonNode now = statusWith(executionId, token);
+        JsonNode now = http.statusOf(executionId, token);
         assertThat(now.get("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(now.at("/output/fees").asInt()).isEqualTo(650);
-        assertThat(reservedOnMonday()).as("the hold became the confirmation's").isEqualTo(reservedBefore + 1);
+        assertThat(http.reservedOn("Monday")).as("the hold became the confirmation's").isEqualTo(reservedBefore + 1);
         assertThat(find(JSON.readTree(app.admin("/approvals").body()).get("approvals"), executionId)).isNull();
 
-        assertThat(historyOf(executionId)).containsSubsequence("ENTERED Await Approval",
+        assertThat(http.historyOf(executionId)).containsSubsequence("ENTERED Await Approval",
                 "EXITED Await Approval 200 approved", "ENTERED Confirm Registration", "EXITED Confirm Registration 200",
                 "ENTERED Succeeded");
-        assertThat(notificationsOf(executionId)).extracting(n -> n.at("/attributes/outcome").asText())
+        assertThat(http.notificationsOf(executionId, 2)).extracting(n -> n.at("/attributes/outcome").asText())
                 .containsExactly("APPROVAL_REQUESTED", "SUCCEEDED");
-        assertThat(notificationsOf(executionId).get(0).get("subject").asText()).isEqualTo("Approval requested");
+        assertThat(http.notificationsOf(executionId, 2).get(0).get("subject").asText()).isEqualTo("Approval requested");
 
-        HttpResponse<String> again = decide(executionId, "approve", null);
+        HttpResponse<String> again = http.decide(executionId, "approve", null);
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(JSON.readTree(again.body()).get("error").asText()).isEqualTo("NotAwaitingApproval");
-        assertThat(decide(executionId, "reject", "{\"reason\":\"too late\"}").statusCode()).isEqualTo(409);
-        assertThat(decide("0190f0b2-6b52-7cc5-9d4e-1234567890ab", "approve", null).statusCode()).isEqualTo(404);
+        assertThat(http.decide(executionId, "reject", "{\"reason\":\"too late\"}").statusCode()).isEqualTo(409);
+        assertThat(http.decide("0190f0b2-6b52-7cc5-9d4e-1234567890ab", "approve", null).statusCode()).isEqualTo(404);
     }
 
     @Test
     void aRejectionEndsFailedWithTheReasonAndReleasesTheHold() throws Exception {
-        int reservedBefore = reservedOnMonday();
+        int reservedBefore = http.reservedOn("Monday");
         String executionId = JSON.readTree(app.postRegistration(Registrations.successCaseForAnotherChild()).body())
                 .get("executionId").asText();
-        assertThat(reservedOnMonday()).isEqualTo(reservedBefore + 1);
+        assertThat(http.reservedOn("Monday")).isEqualTo(reservedBefore + 1);
 
-        assertThat(decide(executionId, "reject", null).statusCode()).as("no reason").isEqualTo(400);
-        assertThat(decide(executionId, "reject", "{\"reason\":\"  \"}").statusCode()).as("a blank reason").isEqualTo(400);
-        assertThat(decide(executionId, "reject", "{\"reason\":\"" + "x".repeat(501) + "\"}").statusCode()).isEqualTo(400);
-        assertThat(decide(executionId, "reject", "{\"reason\":\"line\\u0007bell\"}").statusCode()).isEqualTo(400);
-        HttpResponse<String> rejected = decide(executionId, "reject", "{\"reason\":\"The group is full of toddlers.\"}");
+        assertThat(http.decide(executionId, "reject", null).statusCode()).as("no reason").isEqualTo(400);
+        assertThat(http.decide(executionId, "reject", "{\"reason\":\"  \"}").statusCode()).as("a blank reason").isEqualTo(400);
+        assertThat(http.decide(executionId, "reject", "{\"reason\":\"" + "x".repeat(501) + "\"}").statusCode()).isEqualTo(400);
+        assertThat(http.decide(executionId, "reject", "{\"reason\":\"line\\u0007bell\"}").statusCode()).isEqualTo(400);
+        HttpResponse<String> rejected = http.decide(executionId, "reject", "{\"reason\":\"The group is full of toddlers.\"}");
 
         assertThat(rejected.statusCode()).isEqualTo(200);
         JsonNode result = JSON.readTree(rejected.body());
         assertThat(result.get("status").asText()).isEqualTo("FAILED");
         assertThat(result.get("error").asText()).isEqualTo("ApprovalRejected");
         assertThat(result.get("cause").asText()).isEqualTo("The group is full of toddlers.");
-        assertThat(reservedOnMonday()).as("the hold is released").isEqualTo(reservedBefore);
-        assertThat(historyOf(executionId)).contains("EXITED Await Approval 403 rejected: The group is full of toddlers.",
+        assertThat(http.reservedOn("Monday")).as("the hold is released").isEqualTo(reservedBefore);
+        assertThat(http.historyOf(executionId)).contains("EXITED Await Approval 403 rejected: The group is full of toddlers.",
                 "ENTERED Notify Approval Rejected");
-        assertThat(notificationsOf(executionId)).extracting(n -> n.get("subject").asText())
+        assertThat(http.notificationsOf(executionId, 2)).extracting(n -> n.get("subject").asText())
                 .containsExactly("Approval requested", "Registration rejected: ApprovalRejected");
     }
 
@@ -126,11 +128,11 @@ class ApprovalFlowTest {
         String other = JSON.readTree(app.postRegistration(Registrations.successCaseForAnotherChild()).body())
                 .get("statusToken").asText();
 
-        HttpResponse<String> own = status(executionId, token);
-        HttpResponse<String> admin = status(executionId, RunningApplication.ADMIN_TOKEN);
-        HttpResponse<String> wrong = status(executionId, other);
-        HttpResponse<String> none = status(executionId, null);
-        HttpResponse<String> unknown = status("0190f0b2-6b52-7cc5-9d4e-1234567890ab", token);
+        HttpResponse<String> own = http.status(executionId, token);
+        HttpResponse<String> admin = http.status(executionId, RunningApplication.ADMIN_TOKEN);
+        HttpResponse<String> wrong = http.status(executionId, other);
+        HttpResponse<String> none = http.status(executionId, null);
+        HttpResponse<String> unknown = http.status("0190f0b2-6b52-7cc5-9d4e-1234567890ab", token);
 
         assertThat(own.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(own.body()).get("state").asText()).isEqualTo("Await Approval");
@@ -160,25 +162,25 @@ class ApprovalFlowTest {
 
     @Test
     void aFamilyCancelsAWaitingRegistrationThroughItsStatusLinkAndItsHoldIsReleased() throws Exception {
-        int reservedBefore = reservedOnMonday();
+        int reservedBefore = http.reservedOn("Monday");
         JsonNode waiting = JSON.readTree(app.postRegistration(Registrations.successCaseForAnotherChild()).body());
         String executionId = waiting.get("executionId").asText();
         String token = waiting.get("statusToken").asText();
 
-        HttpResponse<String> cancelled = cancel(executionId, token);
-        HttpResponse<String> again = cancel(executionId, token);
-        HttpResponse<String> stranger = cancel(executionId, "not-the-token");
+        HttpResponse<String> cancelled = http.cancel(executionId, token);
+        HttpResponse<String> again = http.cancel(executionId, token);
+        HttpResponse<String> stranger = http.cancel(executionId, "not-the-token");
 
         assertThat(cancelled.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(cancelled.body()).get("status").asText()).isEqualTo("CANCELLED");
-        assertThat(reservedOnMonday()).isEqualTo(reservedBefore);
+        assertThat(http.reservedOn("Monday")).isEqualTo(reservedBefore);
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(stranger.statusCode()).isEqualTo(404);
-        assertThat(statusWith(executionId, token).get("status").asText()).isEqualTo("CANCELLED");
-        assertThat(historyOf(executionId)).contains("EXITED Await Approval 410 cancelled", "ENTERED Cancelled");
-        assertThat(notificationsOf(executionId)).extracting(n -> n.at("/attributes/outcome").asText())
+        assertThat(http.statusOf(executionId, token).get("status").asText()).isEqualTo("CANCELLED");
+        assertThat(http.historyOf(executionId)).contains("EXITED Await Approval 410 cancelled", "ENTERED Cancelled");
+        assertThat(http.notificationsOf(executionId, 2)).extracting(n -> n.at("/attributes/outcome").asText())
                 .containsExactly("APPROVAL_REQUESTED", "CANCELLED");
-        assertThat(decide(executionId, "approve", null).statusCode()).isEqualTo(409);
+        assertThat(http.decide(executionId, "approve", null).statusCode()).isEqualTo(409);
     }
 
     @Test
@@ -192,7 +194,7 @@ class ApprovalFlowTest {
         assertThat(waiting.get("status").asText()).isEqualTo("RUNNING");
         assertThat(waiting.get("statusToken").asText()).isNotEmpty();
 
-        assertThat(decide(waiting.get("executionId").asText(), "approve", null).statusCode()).isEqualTo(200);
+        assertThat(http.decide(waiting.get("executionId").asText(), "approve", null).statusCode()).isEqualTo(200);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(result.toFile()).get("status").asText().equals("SUCCEEDED"));
         assertThat(JSON.readTree(result.toFile()).at("/output/fees").asInt()).isEqualTo(650);
@@ -209,31 +211,9 @@ class ApprovalFlowTest {
         return null;
     }
 
-    private static HttpResponse<String> decide(String executionId, String action, String body) {
-        return app.send(HttpRequest.newBuilder(app.uri("/executions/" + executionId + "/" + action))
-                .header("Authorization", "Bearer " + RunningApplication.ADMIN_TOKEN)
-                .header("Content-Type", "application/json")
-                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
-    }
 
-    private static HttpResponse<String> status(String executionId, String bearer) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(app.uri("/registrations/" + executionId)).GET();
-        if (bearer != null) {
-            request.header("Authorization", "Bearer " + bearer);
-        }
-        return app.send(request);
-    }
 
-    private static JsonNode statusWith(String executionId, String token) throws Exception {
-        HttpResponse<String> response = status(executionId, token);
-        assertThat(response.statusCode()).isEqualTo(200);
-        return JSON.readTree(response.body());
-    }
 
-    private static HttpResponse<String> cancel(String executionId, String token) {
-        return app.send(HttpRequest.newBuilder(app.uri("/registrations/" + executionId + "/cancel"))
-                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()));
-    }
 
     private static HttpResponse<String> postWithKey(String body, String key) {
         return app.send(HttpRequest.newBuilder(app.uri("/registrations"))
@@ -241,36 +221,6 @@ class ApprovalFlowTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    private static int reservedOnMonday() throws Exception {
-        return JSON.readTree(app.admin("/capacity").body()).get("days").get(0).get("reserved").asInt();
-    }
 
-    private static List<String> historyOf(String executionId) throws Exception {
-        List<String> events = new ArrayList<>();
-        for (JsonNode event : JSON.readTree(app.admin("/executions/" + executionId + "/history").body()).get("events")) {
-            events.add((event.get("type").asText() + " " + event.get("state").asText()
-                    + (event.has("statusCode") ? " " + event.get("statusCode").asInt() : "")
-                    + (event.hasNonNull("detail") ? " " + event.get("detail").asText() : "")));
-        }
-        return events;
-    }
 
-    /** This execution's notifications from the local notifications log, in order, once there are as many as expected. */
-    private static List<JsonNode> notificationsOf(String executionId) throws Exception {
-        Path log = dataDir.resolve("notifications/outcomes.jsonl");
-        List<JsonNode> found = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-            found.clear();
-            if (Files.exists(log)) {
-                for (String line : Files.readAllLines(log)) {
-                    JsonNode notification = JSON.readTree(line);
-                    if (notification.at("/attributes/executionId").asText().equals(executionId)) {
-                        found.add(notification);
-                    }
-                }
-            }
-            return found.size() >= 2;
-        });
-        return found;
-    }
 }

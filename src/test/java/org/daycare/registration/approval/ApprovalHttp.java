@@ -65,10 +65,13 @@ final class ApprovalHttp {
                 .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    /** GET /registrations/{id}, the status link. */
+    /** GET /registrations/{id}, the status link; a null bearer sends no Authorization header. */
     HttpResponse<String> status(String executionId, String bearer) {
-        return app.send(HttpRequest.newBuilder(app.uri("/registrations/" + executionId)).GET()
-                .header("Authorization", "Bearer " + bearer));
+        HttpRequest.Builder request = HttpRequest.newBuilder(app.uri("/registrations/" + executionId)).GET();
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return app.send(request);
     }
 
     /** The registration as its status link shows it now (which must open). */

@@ -80,6 +80,38 @@ class SnsNotificationTest {
     }
 
     @Test
+    void aRegistrationAwaitingApprovalIsAnnouncedToStaffThenItsConfirmation(@TempDir Path approvalData) throws Exception {
+        java.util.Map<String, String> approval = new java.util.HashMap<>(settings(sns.topicArn()));
+        approval.put("daycare.approval.required", "always");
+        try (RunningApplication director = RunningApplication.start(approvalData, approval)) {
+            HttpResponse<String> waiting = director.postRegistration(Registrations.successCaseForAnotherChild());
+            assertThat(waiting.statusCode()).isEqualTo(202);
+            String executionId = JSON.readTree(waiting.body()).get("executionId").asText();
+
+            List<ReceivedNotification> requested = sns.receive(1, WAIT);
+            assertThat(requested).hasSize(1);
+            assertThat(requested.get(0).subject()).isEqualTo("Approval requested");
+            assertThat(requested.get(0).attributes())
+                    .isEqualTo(Map.of("outcome", "APPROVAL_REQUESTED", "executionId", executionId));
+            JsonNode registration = JSON.readTree(requested.get(0).message());
+            assertThat(registration.at("/child/lastName").asText()).as("the registration, for the director").isEqualTo("Diallo");
+            assertThat(requested.get(0).message()).doesNotContain("statusToken");
+
+            HttpResponse<String> approved = director.send(java.net.http.HttpRequest.newBuilder(
+                    director.uri("/executions/" + executionId + "/approve"))
+                    .header("Authorization", "Bearer " + RunningApplication.ADMIN_TOKEN)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+            assertThat(approved.statusCode()).isEqualTo(200);
+
+            List<ReceivedNotification> confirmed = sns.receive(1, WAIT);
+            assertThat(confirmed).hasSize(1);
+            assertThat(confirmed.get(0).subject()).isEqualTo("Registration confirmed");
+            assertThat(confirmed.get(0).attributes()).isEqualTo(Map.of("outcome", "SUCCEEDED", "executionId", executionId));
+            assertThat(JSON.readTree(confirmed.get(0).message())).isEqualTo(JSON.readTree(approved.body()));
+        }
+    }
+
+    @Test
     void aConfirmedRegistrationIsAnnouncedWithOutcomeAndExecutionIdOnly() throws Exception {
         HttpResponse<String> response = postWithExtraHeaders(Registrations.successCaseForAnotherChild());
         String executionId = JSON.readTree(response.body()).get("executionId").asText();

@@ -34,7 +34,7 @@ class NoOverbookingTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CAPACITY = 5;
-    private static final int REQUESTS = 24;
+    private static final int REQUESTS = 40;
     private static final List<String> DAYS = List.of("Monday", "Tuesday", "Wednesday", "Thursday", "Friday");
 
     @TempDir

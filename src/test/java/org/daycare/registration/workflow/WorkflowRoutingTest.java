@@ -132,7 +132,7 @@ class WorkflowRoutingTest extends CamelTestSupport {
         startWithWorkflowRoutes();
 
         for (String router : new String[] {"Information Check Result", "Age Check Result", "Spot Availability Result",
-                "Confirmation Result"}) {
+                "Confirmation Result", "Hold Result", "Approval Decision"}) {
             ProcessorDefinition<?> definition = ((ModelCamelContext) context).getProcessorDefinition(router);
             assertThat(definition).as(router).isInstanceOf(ChoiceDefinition.class);
             assertThat(((ChoiceDefinition) definition).getWhenClauses()).as(router).isNotEmpty().allSatisfy(when -> {
