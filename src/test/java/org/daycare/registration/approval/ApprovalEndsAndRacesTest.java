@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.daycare.registration.support.CapturedLog;
 import org.daycare.registration.support.Race;
+import org.daycare.registration.support.ApprovalClient;
 import org.daycare.registration.support.RunningApplication;
 import org.daycare.registration.workflow.Executions;
 import org.junit.jupiter.api.Test;
@@ -23,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
-import static org.daycare.registration.approval.ApprovalHttp.json;
-import static org.daycare.registration.approval.ApprovalHttp.registration;
+import static org.daycare.registration.support.ApprovalClient.json;
+import static org.daycare.registration.support.Registrations.successCaseForAnotherChild;
 
 /**
  * How a waiting execution ends besides approval and rejection (its deadline, a cancellation), which registrations
@@ -52,10 +53,10 @@ class ApprovalEndsAndRacesTest {
     void aRegistrationNobodyDecidesOnTimesOutByItselfAndReleasesItsHold() throws Exception {
         try (RunningApplication app = start(Map.of("daycare.approval.required", "always",
                 "daycare.approval.timeout", "PT2S", "daycare.approval.deadline-check-ms", "200"))) {
-            ApprovalHttp http = new ApprovalHttp(app);
+            ApprovalClient http = ApprovalClient.of(app);
             int reservedBefore = http.reservedOn("Monday");
 
-            HttpResponse<String> submitted = http.submit(registration(info -> { }));
+            HttpResponse<String> submitted = http.register(successCaseForAnotherChild(info -> { }));
             assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
             String executionId = json(submitted).get("executionId").asText();
             String token = json(submitted).get("statusToken").asText();
@@ -70,7 +71,7 @@ class ApprovalEndsAndRacesTest {
             assertThat(ended.get("error").asText()).isEqualTo("ApprovalTimedOut");
             assertThat(http.reservedOn("Monday")).as("the hold is released").isEqualTo(reservedBefore);
             assertThat(http.awaitingApproval()).doesNotContain(executionId);
-            assertThat(http.historyOf(executionId)).containsSubsequence("ENTERED Await Approval",
+            assertThat(http.history(executionId)).containsSubsequence("ENTERED Await Approval",
                     "EXITED Await Approval 408 timed out", "ENTERED Notify Approval Timed Out");
             List<JsonNode> notifications = http.notificationsOf(executionId, 2);
             assertThat(notifications).extracting(n -> n.at("/attributes/outcome").asText())
@@ -87,11 +88,11 @@ class ApprovalEndsAndRacesTest {
     @Test
     void withSpecialInstructionsOnlyARegistrationCarryingSomeWaits() throws Exception {
         try (RunningApplication app = start(Map.of("daycare.approval.required", "with-special-instructions"))) {
-            ApprovalHttp http = new ApprovalHttp(app);
+            ApprovalClient http = ApprovalClient.of(app);
 
-            HttpResponse<String> instructed = http.submit(registration(info -> { }));
-            HttpResponse<String> without = http.submit(registration(info -> info.remove("specialInstructions")));
-            HttpResponse<String> blank = http.submit(registration(info -> info.put("specialInstructions", "   ")));
+            HttpResponse<String> instructed = http.register(successCaseForAnotherChild(info -> { }));
+            HttpResponse<String> without = http.register(successCaseForAnotherChild(info -> info.remove("specialInstructions")));
+            HttpResponse<String> blank = http.register(successCaseForAnotherChild(info -> info.put("specialInstructions", "   ")));
 
             assertThat(instructed.statusCode()).as(instructed.body()).isEqualTo(202);
             assertThat(json(instructed).get("state").asText()).isEqualTo("Await Approval");
@@ -99,7 +100,7 @@ class ApprovalEndsAndRacesTest {
             for (HttpResponse<String> confirmedAtOnce : List.of(without, blank)) {
                 assertThat(confirmedAtOnce.statusCode()).as(confirmedAtOnce.body()).isEqualTo(201);
                 assertThat(json(confirmedAtOnce).get("status").asText()).isEqualTo("SUCCEEDED");
-                assertThat(http.historyOf(json(confirmedAtOnce).get("executionId").asText()))
+                assertThat(http.history(json(confirmedAtOnce).get("executionId").asText()))
                         .containsExactlyElementsOf(FOUR_STATES);
             }
         }
@@ -109,13 +110,13 @@ class ApprovalEndsAndRacesTest {
     void byDefaultNothingWaitsAndTheOriginalFourStatesRunExactly() throws Exception {
         // daycare.approval.required is left at its default
         try (RunningApplication app = start(Map.of())) {
-            ApprovalHttp http = new ApprovalHttp(app);
+            ApprovalClient http = ApprovalClient.of(app);
 
-            HttpResponse<String> submitted = http.submit(registration(info -> { }));
+            HttpResponse<String> submitted = http.register(successCaseForAnotherChild(info -> { }));
 
             assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
             String executionId = json(submitted).get("executionId").asText();
-            assertThat(http.historyOf(executionId)).containsExactlyElementsOf(FOUR_STATES);
+            assertThat(http.history(executionId)).containsExactlyElementsOf(FOUR_STATES);
             assertThat(http.notificationsOf(executionId, 1)).extracting(n -> n.at("/attributes/outcome").asText())
                     .containsExactly("SUCCEEDED");
             assertThat(http.awaitingApproval()).isEmpty();
@@ -125,7 +126,7 @@ class ApprovalEndsAndRacesTest {
     @Test
     void theOfficeCancelsAConfirmedRegistrationOnAFullDayAndTheNextOneTakesTheSpot() throws Exception {
         try (RunningApplication app = start(Map.of("daycare.capacity.per-day", "1"))) {
-            ApprovalHttp http = new ApprovalHttp(app);
+            ApprovalClient http = ApprovalClient.of(app);
             cancelsOnAFullDay(http, (executionId, token) -> http.decide(executionId, "cancel", null));
         }
     }
@@ -133,18 +134,18 @@ class ApprovalEndsAndRacesTest {
     @Test
     void aFamilyCancelsItsConfirmedRegistrationThroughItsStatusLinkAndTheNextOneTakesTheSpot() throws Exception {
         try (RunningApplication app = start(Map.of("daycare.capacity.per-day", "1"))) {
-            ApprovalHttp http = new ApprovalHttp(app);
+            ApprovalClient http = ApprovalClient.of(app);
             cancelsOnAFullDay(http, http::cancel);
         }
     }
 
     /** A full day (capacity 1): the confirmed registration is cancelled through {@code cancel}, and its spot is free again. */
-    private static void cancelsOnAFullDay(ApprovalHttp http, Canceller cancel) {
-        HttpResponse<String> first = http.submit(registration(info -> { }));
+    private static void cancelsOnAFullDay(ApprovalClient http, Canceller cancel) {
+        HttpResponse<String> first = http.register(successCaseForAnotherChild(info -> { }));
         assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
         String confirmedId = json(first).get("executionId").asText();
         String token = json(first).get("statusToken").asText();
-        HttpResponse<String> second = http.submit(registration(info -> { }));
+        HttpResponse<String> second = http.register(successCaseForAnotherChild(info -> { }));
         assertThat(second.statusCode()).as("the day is full: " + second.body()).isEqualTo(422);
         assertThat(json(second).get("error").asText()).isEqualTo("NoSpots");
         assertThat(http.reservedOn("Monday")).isEqualTo(1);
@@ -155,14 +156,14 @@ class ApprovalEndsAndRacesTest {
         assertThat(json(cancelled).get("status").asText()).isEqualTo("CANCELLED");
         assertThat(http.reservedOn("Monday")).as("its spots are released").isZero();
         assertThat(http.statusOf(confirmedId, token).get("status").asText()).isEqualTo("CANCELLED");
-        List<String> history = http.historyOf(confirmedId);
+        List<String> history = http.history(confirmedId);
         assertThat(history).startsWith(FOUR_STATES.toArray(String[]::new)).endsWith("ENTERED Cancelled");
         List<JsonNode> notifications = http.notificationsOf(confirmedId, 2);
         assertThat(notifications).extracting(n -> n.at("/attributes/outcome").asText())
                 .containsExactly("SUCCEEDED", "CANCELLED");
         assertThat(notifications.get(1).get("subject").asText()).isEqualTo("Registration cancelled");
 
-        HttpResponse<String> next = http.submit(registration(info -> { }));
+        HttpResponse<String> next = http.register(successCaseForAnotherChild(info -> { }));
         assertThat(next.statusCode()).as("the freed spot is taken: " + next.body()).isEqualTo(201);
         assertThat(http.reservedOn("Monday")).isEqualTo(1);
 
@@ -184,17 +185,17 @@ class ApprovalEndsAndRacesTest {
     @Test
     void holdsNeverOverbookThirtyRegistrationsForFiveSpots() throws Exception {
         try (RunningApplication app = start(Map.of("daycare.approval.required", "always", "daycare.capacity.per-day", "5"))) {
-            ApprovalHttp http = new ApprovalHttp(app);
+            ApprovalClient http = ApprovalClient.of(app);
             long lostAtTheHold = 0;
             // Until one registration passed Check Spots Availability and then lost the last spot at the hold, the
             // hold's conditional reservation was not contended: race again, the spots freed by cancelling the holds
             for (int round = 0; round < 5 && lostAtTheHold == 0; round++) {
                 Queue<String> registrations = new ConcurrentLinkedQueue<>();
                 for (int i = 0; i < 30; i++) {
-                    registrations.add(registration(info -> { }));
+                    registrations.add(successCaseForAnotherChild(info -> { }));
                 }
 
-                List<HttpResponse<String>> answers = Race.of(30, () -> http.submit(registrations.remove()));
+                List<HttpResponse<String>> answers = Race.of(30, () -> http.register(registrations.remove()));
 
                 List<String> waiting = new ArrayList<>();
                 List<String> noSpots = new ArrayList<>();
@@ -215,7 +216,7 @@ class ApprovalEndsAndRacesTest {
                 }
                 assertThat(http.awaitingApproval()).containsExactlyInAnyOrderElementsOf(waiting);
                 for (String failed : noSpots) {
-                    List<String> history = http.historyOf(failed);
+                    List<String> history = http.history(failed);
                     if (history.contains("ENTERED Await Approval")) {
                         lostAtTheHold++;
                         assertThat(history).endsWith("ENTERED Await Approval", "EXITED Await Approval 400",
@@ -236,14 +237,14 @@ class ApprovalEndsAndRacesTest {
     void anApprovalRacingACancellationHasExactlyOneWinner() throws Exception {
         try (RunningApplication app = start(Map.of("daycare.approval.required", "always", "daycare.capacity.per-day", "100"));
              CapturedLog engine = CapturedLog.of(Executions.class)) {
-            ApprovalHttp http = new ApprovalHttp(app);
+            ApprovalClient http = ApprovalClient.of(app);
             Map<String, String> winners = new LinkedHashMap<>();
             int contended = 0;
             int serial = 0;
 
             for (int round = 0; round < 20; round++) {
                 int reservedBefore = http.reservedOn("Monday");
-                HttpResponse<String> submitted = http.submit(registration(info -> { }));
+                HttpResponse<String> submitted = http.register(successCaseForAnotherChild(info -> { }));
                 assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
                 String executionId = json(submitted).get("executionId").asText();
                 String token = json(submitted).get("statusToken").asText();
@@ -259,7 +260,7 @@ class ApprovalEndsAndRacesTest {
                 HttpResponse<String> approve = byRole.get("approve");
                 HttpResponse<String> cancel = byRole.get("cancel");
                 String status = http.statusOf(executionId, token).get("status").asText();
-                List<String> history = http.historyOf(executionId);
+                List<String> history = http.history(executionId);
                 assertThat(history.stream().filter(event -> event.startsWith("EXITED Await Approval")))
                         .as("one decision left Await Approval: " + history).hasSize(1);
                 if (approve.statusCode() == 200 && cancel.statusCode() == 409) {

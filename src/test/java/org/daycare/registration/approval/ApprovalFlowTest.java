@@ -11,6 +11,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.daycare.registration.support.ApprovalClient;
 import org.daycare.registration.support.Registrations;
 import org.daycare.registration.support.RunningApplication;
 import org.junit.jupiter.api.AfterAll;
@@ -33,13 +34,13 @@ class ApprovalFlowTest {
     @TempDir
     static Path dataDir;
     static RunningApplication app;
-    static ApprovalHttp http;
+    static ApprovalClient http;
 
     @BeforeAll
     static void start() {
         app = RunningApplication.start(dataDir, Map.of("daycare.approval.required", "always",
                 "daycare.capacity.per-day", "100"));
-        http = new ApprovalHttp(app);
+        http = ApprovalClient.of(app);
     }
 
     @AfterAll
@@ -80,7 +81,7 @@ class ApprovalFlowTest {
         assertThat(http.reservedOn("Monday")).as("the hold became the confirmation's").isEqualTo(reservedBefore + 1);
         assertThat(find(JSON.readTree(app.admin("/approvals").body()).get("approvals"), executionId)).isNull();
 
-        assertThat(http.historyOf(executionId)).containsSubsequence("ENTERED Await Approval",
+        assertThat(http.history(executionId)).containsSubsequence("ENTERED Await Approval",
                 "EXITED Await Approval 200 approved", "ENTERED Confirm Registration", "EXITED Confirm Registration 200",
                 "ENTERED Succeeded");
         assertThat(http.notificationsOf(executionId, 2)).extracting(n -> n.at("/attributes/outcome").asText())
@@ -113,7 +114,7 @@ class ApprovalFlowTest {
         assertThat(result.get("error").asText()).isEqualTo("ApprovalRejected");
         assertThat(result.get("cause").asText()).isEqualTo("The group is full of toddlers.");
         assertThat(http.reservedOn("Monday")).as("the hold is released").isEqualTo(reservedBefore);
-        assertThat(http.historyOf(executionId)).contains("EXITED Await Approval 403 rejected: The group is full of toddlers.",
+        assertThat(http.history(executionId)).contains("EXITED Await Approval 403 rejected: The group is full of toddlers.",
                 "ENTERED Notify Approval Rejected");
         assertThat(http.notificationsOf(executionId, 2)).extracting(n -> n.get("subject").asText())
                 .containsExactly("Approval requested", "Registration rejected: ApprovalRejected");
@@ -177,7 +178,7 @@ class ApprovalFlowTest {
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(stranger.statusCode()).isEqualTo(404);
         assertThat(http.statusOf(executionId, token).get("status").asText()).isEqualTo("CANCELLED");
-        assertThat(http.historyOf(executionId)).contains("EXITED Await Approval 410 cancelled", "ENTERED Cancelled");
+        assertThat(http.history(executionId)).contains("EXITED Await Approval 410 cancelled", "ENTERED Cancelled");
         assertThat(http.notificationsOf(executionId, 2)).extracting(n -> n.at("/attributes/outcome").asText())
                 .containsExactly("APPROVAL_REQUESTED", "CANCELLED");
         assertThat(http.decide(executionId, "approve", null).statusCode()).isEqualTo(409);

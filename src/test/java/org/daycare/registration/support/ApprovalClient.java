@@ -24,19 +24,73 @@ public final class ApprovalClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
+    /** The service's data directory, where its local notifications log is (null when unknown). */
+    private final Path dataDir;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ApprovalClient(URI base) {
+    private ApprovalClient(URI base, Path dataDir) {
         this.base = base;
+        this.dataDir = dataDir;
     }
 
     public static ApprovalClient of(RunningApplication app) {
-        return new ApprovalClient(app.uri(""));
+        return new ApprovalClient(app.uri(""), app.dataDir());
     }
 
     public static ApprovalClient of(ApplicationProcess process) {
-        return new ApprovalClient(process.uri(""));
+        return new ApprovalClient(process.uri(""), null);
+    }
+
+    /** POST /registrations/{id}/cancel, the family's cancellation through its status link. */
+    public HttpResponse<String> cancel(String executionId, String token) {
+        return send(request("/registrations/" + executionId + "/cancel")
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** The registration as its status link shows it now (which must open). */
+    public JsonNode statusOf(String executionId, String token) {
+        HttpResponse<String> response = status(executionId, token);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("the status link answered " + response.statusCode() + ": " + response.body());
+        }
+        return json(response);
+    }
+
+    /** The spots reserved (confirmed or held) on an opening day, from GET /capacity. */
+    public int reservedOn(String day) {
+        for (JsonNode each : admin("/capacity").get("days")) {
+            if (each.get("day").asText().equalsIgnoreCase(day)) {
+                return each.get("reserved").asInt();
+            }
+        }
+        throw new AssertionError("no opening day " + day);
+    }
+
+    /** The ids GET /approvals lists, oldest first. */
+    public List<String> awaitingApproval() {
+        List<String> ids = new ArrayList<>();
+        admin("/approvals").get("approvals").forEach(item -> ids.add(item.get("executionId").asText()));
+        return ids;
+    }
+
+    /**
+     * This execution's notifications from the service's local notifications log, in order, once there are at least
+     * {@code expected} (a line being appended may be read half-written: it is read again).
+     */
+    public List<JsonNode> notificationsOf(String executionId, int expected) {
+        List<JsonNode> found = new ArrayList<>();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(AssertionError.class)
+                .until(() -> {
+                    found.clear();
+                    found.addAll(notificationsLogged(dataDir, executionId));
+                    return found.size() >= expected;
+                });
+        return found;
+    }
+
+    public static JsonNode json(HttpResponse<String> response) {
+        return json(response.body());
     }
 
     public HttpResponse<String> register(String registration) {
@@ -103,7 +157,7 @@ public final class ApprovalClient {
 
     /** Reserved spots on Monday, every test registration's first day (GET /capacity). */
     public int reservedOnMonday() {
-        return admin("/capacity").get("days").get(0).get("reserved").asInt();
+        return reservedOn("Monday");
     }
 
     /** One scrape of /observe/metrics. */

@@ -37,4 +37,17 @@ public final class Registrations {
         return SUCCESS_CASE.replace("\"firstName\": \"Mohamed\"", "\"firstName\": \"Mohamed " + SIBLINGS.incrementAndGet() + "\"");
     }
     public static final String FAILURE_CASE = forChildBornOn("2016-07-01");
+
+    /** The success case for a child of its own, its registration_info edited (days, special instructions). */
+    public static String successCaseForAnotherChild(java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> editInfo) {
+        try {
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            com.fasterxml.jackson.databind.node.ObjectNode document =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(successCaseForAnotherChild());
+            editInfo.accept((com.fasterxml.jackson.databind.node.ObjectNode) document.get("registration_info"));
+            return json.writeValueAsString(document);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
