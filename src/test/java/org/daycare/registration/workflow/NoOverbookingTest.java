@@ -13,6 +13,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.builder.AdviceWith;
 import org.daycare.registration.support.PostgresServer;
 import org.daycare.registration.support.Race;
 import org.daycare.registration.support.PostgresServer.PostgresDatabase;
@@ -26,9 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Many registrations racing over HTTP for fewer spots, on the embedded H2 and on PostgreSQL: exactly the capacity
- * is confirmed, the rest get NoSpots. Each round races for one day of its own, and the rounds go on until one
- * shows the contended path: a registration that passed Check Spots Availability and lost the last spot in
- * Confirm Registration (the conditional update, not the check, is what prevents overbooking).
+ * is confirmed, the rest get NoSpots. Confirm Registration is delayed by 100 ms so that the checks go stale, and
+ * each round (a day of its own) must show the contended path: a registration that passed Check Spots Availability
+ * and lost the last spot in Confirm Registration (the conditional update, not the check, prevents overbooking).
  */
 class NoOverbookingTest {
 
@@ -44,6 +45,10 @@ class NoOverbookingTest {
     @ValueSource(strings = {"H2", "PostgreSQL"})
     void concurrentRegistrationsNeverTakeMoreThanTheCapacity(String database) throws Exception {
         try (RunningApplication app = RunningApplication.start(dataDir, settings(database))) {
+            // Widen the window between the availability check and the confirmation, so that the racers' checks all
+            // see free spots (a stale check) and the conditional update alone must keep the day from overbooking.
+            // Without it a fast machine may finish the winners before the others check, and test nothing.
+            AdviceWith.adviceWith(app.context(), "confirm-registration", route -> route.weaveAddFirst().delay(100));
             int lostInConfirm = 0;
             for (int round = 0; round < DAYS.size() && lostInConfirm == 0; round++) {
                 String day = DAYS.get(round);
