@@ -60,6 +60,13 @@ class ApprovalOnTwoInstancesTest {
         PostgresDatabase database = PostgresServer.freshDatabase();
         try (RunningApplication first = RunningApplication.start(firstDataDir, on(database, "PT2S"));
              RunningApplication second = RunningApplication.start(secondDataDir, on(database, "PT2S"))) {
+            // The timeout's end waits 300 ms before its transaction on both instances, longer than a sweep period, so
+            // that the other instance's sweep finds the execution still waiting and takes it up too: without it a fast
+            // machine ends each one before the other sweep looks, and the race below is never run.
+            for (RunningApplication instance : List.of(first, second)) {
+                org.apache.camel.builder.AdviceWith.adviceWith(instance.context(), "notify-approval-timed-out",
+                        route -> route.weaveAddFirst().delay(300));
+            }
             List<ApprovalClient> instances = List.of(ApprovalClient.of(first), ApprovalClient.of(second));
             DataSource db = database.dataSource();
             List<String> executionIds = new ArrayList<>();
