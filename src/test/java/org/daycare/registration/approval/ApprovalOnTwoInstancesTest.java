@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.assertj.core.api.SoftAssertions;
+import org.daycare.registration.support.SqlCount;
 import org.daycare.registration.support.ApprovalClient;
 import org.daycare.registration.support.PostgresServer;
 import org.daycare.registration.support.PostgresServer.PostgresDatabase;
@@ -108,7 +109,7 @@ class ApprovalOnTwoInstancesTest {
                         .as("timeouts of " + executionId).isEqualTo(1);
                 soft.assertThat(Collections.frequency(history, "ENTERED Notify Approval Timed Out"))
                         .as("failure ends of " + executionId).isEqualTo(1);
-                soft.assertThat(count(db, FAILED_NOTIFICATIONS, executionId)).as("FAILED notifications of " + executionId)
+                soft.assertThat(SqlCount.of(db, FAILED_NOTIFICATIONS, executionId)).as("FAILED notifications of " + executionId)
                         .isEqualTo(1);
                 List<JsonNode> published = new ArrayList<>(ApprovalClient.notificationsLogged(firstDataDir, executionId));
                 published.addAll(ApprovalClient.notificationsLogged(secondDataDir, executionId));
@@ -174,9 +175,9 @@ class ApprovalOnTwoInstancesTest {
                 soft.assertThat(Collections.frequency(history, "EXITED Await Approval 200 approved"))
                         .as("approvals of " + executionId).isEqualTo(1);
                 soft.assertThat(Collections.frequency(history, "ENTERED Succeeded")).as("ends of " + executionId).isEqualTo(1);
-                soft.assertThat(count(db, SUCCEEDED_NOTIFICATIONS, executionId)).as("SUCCEEDED notifications of " + executionId)
+                soft.assertThat(SqlCount.of(db, SUCCEEDED_NOTIFICATIONS, executionId)).as("SUCCEEDED notifications of " + executionId)
                         .isEqualTo(1);
-                soft.assertThat(count(db, "SELECT COUNT(*) FROM confirmed_registrations WHERE execution_id = ? AND NOT held",
+                soft.assertThat(SqlCount.of(db, "SELECT COUNT(*) FROM confirmed_registrations WHERE execution_id = ? AND NOT held",
                         executionId)).as("confirmations of " + executionId).isEqualTo(1);
             }
             for (JsonNode day : instances.get(1).admin("/capacity").get("days")) {
@@ -241,14 +242,4 @@ class ApprovalOnTwoInstancesTest {
         }
     }
 
-    private static int count(DataSource database, String sql, String executionId) throws Exception {
-        try (Connection connection = database.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, executionId);
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getInt(1);
-            }
-        }
-    }
 }

@@ -2,9 +2,6 @@ package org.daycare.registration.approval;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -15,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.daycare.registration.support.SqlCount;
 import org.daycare.registration.support.ApplicationProcess;
 import org.daycare.registration.support.ApprovalClient;
 import org.daycare.registration.support.Registrations;
@@ -132,14 +130,14 @@ class ApprovalRestartTest {
             ApprovalClient service = ApprovalClient.of(again);
             await().atMost(Duration.ofSeconds(20)).until(() -> service.exchangesOf("approval-deadlines") >= 5);
             DataSource database = again.context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
-            await().atMost(Duration.ofSeconds(20)).until(() -> count(database,
+            await().atMost(Duration.ofSeconds(20)).until(() -> SqlCount.of(database,
                     "SELECT COUNT(*) FROM notification_outbox WHERE execution_id = ? AND sent_at IS NULL", executionId) == 0);
 
             List<String> history = service.history(executionId);
             assertThat(history).as("one timeout: one exit from Await Approval, one failure end")
                     .containsOnlyOnce("EXITED Await Approval 408 timed out");
             assertThat(Collections.frequency(history, NOTIFY_TIMED_OUT)).isEqualTo(1);
-            assertThat(count(database, "SELECT COUNT(*) FROM notification_outbox WHERE execution_id = ?"
+            assertThat(SqlCount.of(database, "SELECT COUNT(*) FROM notification_outbox WHERE execution_id = ?"
                     + " AND attributes LIKE '%\"outcome\":\"FAILED\"%'", executionId)).as("FAILED notifications").isEqualTo(1);
             // (APPROVAL_REQUESTED may be there twice: the kill may have come between its publication and its mark)
             assertThat(ApprovalClient.notificationsLogged(dataDir, executionId))
@@ -157,14 +155,4 @@ class ApprovalRestartTest {
         assertThat(application.process().waitFor(60, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
     }
 
-    private static int count(DataSource database, String sql, String executionId) throws Exception {
-        try (Connection connection = database.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, executionId);
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getInt(1);
-            }
-        }
-    }
 }

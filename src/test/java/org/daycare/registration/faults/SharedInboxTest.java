@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.daycare.registration.support.SqlCount;
 import org.daycare.registration.support.ApplicationProcess;
 import org.daycare.registration.support.PostgresServer;
 import org.daycare.registration.support.PostgresServer.PostgresDatabase;
@@ -160,9 +161,9 @@ class SharedInboxTest {
         assertThat(archived(dataDirs.toArray(Path[]::new))).as("one archived original per file")
                 .containsExactlyInAnyOrderElementsOf(names);
         DataSource db = database.dataSource();
-        assertThat(sql(db, "SELECT COUNT(*) FROM executions")).as("one execution per file").isEqualTo(names.size());
-        assertThat(sql(db, "SELECT COUNT(DISTINCT source) FROM executions")).isEqualTo(names.size());
-        assertThat(sql(db, "SELECT COUNT(*) FROM executions WHERE status = 'SUCCEEDED'")).isEqualTo(names.size());
+        assertThat(SqlCount.of(db, "SELECT COUNT(*) FROM executions")).as("one execution per file").isEqualTo(names.size());
+        assertThat(SqlCount.of(db, "SELECT COUNT(DISTINCT source) FROM executions")).isEqualTo(names.size());
+        assertThat(SqlCount.of(db, "SELECT COUNT(*) FROM executions WHERE status = 'SUCCEEDED'")).isEqualTo(names.size());
         assertThat(lockedFiles(db)).as("no lock left").isEmpty();
     }
 
@@ -339,14 +340,6 @@ class SharedInboxTest {
         return locks;
     }
 
-    private static int sql(DataSource db, String query) throws Exception {
-        try (Connection connection = db.getConnection();
-             PreparedStatement statement = connection.prepareStatement(query);
-             ResultSet row = statement.executeQuery()) {
-            row.next();
-            return row.getInt(1);
-        }
-    }
 
     private static long occurrences(Path log, String fragment) throws IOException {
         return Files.readAllLines(log).stream().filter(line -> line.contains(fragment)).count();
