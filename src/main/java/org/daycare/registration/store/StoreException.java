@@ -27,8 +27,4 @@ public class StoreException extends RuntimeException {
         return e instanceof SQLTransientConnectionException
                 || (state != null && (state.startsWith("08") || state.startsWith("57P0")));
     }
-
-    public SQLException sqlCause() {
-        return (SQLException) getCause();
-    }
 }

@@ -52,12 +52,6 @@ public final class StoreTransaction implements AutoCloseable {
         }
     }
 
-    /** The connection, for statements that are part of the transaction as a whole. */
-    Connection connection() {
-        requireOpen();
-        return connection;
-    }
-
     public void commit() {
         requireOpen();
         try {
@@ -86,10 +80,6 @@ public final class StoreTransaction implements AutoCloseable {
         } finally {
             closeQuietly(connection);
         }
-    }
-
-    public boolean isOpen() {
-        return !closed;
     }
 
     private void requireOpen() {
