@@ -103,7 +103,7 @@ public final class Settings {
         fileRounds = 3;
         files = quick ? 200 : 10_000;
 
-        notifyRounds = 3;
+        notifyRounds = quick ? 3 : 5;
         notifications = quick ? 200 : 3_000;
         deployedNotifications = quick ? 200 : 2_000;
 

@@ -5,12 +5,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.daycare.registration.store.NotificationOutbox.PendingNotification;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sns.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.sns.model.PublishBatchResultEntry;
 /**
  * Publishes outbox notifications to the SNS topic through the route {@link NotificationRoutes#PUBLISH_TO_SNS}, whose
  * {@code aws2-sns} endpoint runs in batch mode: one PublishBatch per call, at most 10 entries and 256 KiB together
- * (the SNS limits), the {@code PublishBatchResponse} coming back as the body. Its per-entry results decide which
+ * (the SNS limits), the {@code PublishBatchResponse} coming back as the body. The calls of one claim run
+ * concurrently. Its per-entry results decide which
  * notification counts as published.
  *
  * <p>Each entry carries its own subject and exactly the three String attributes of its outbox row: in batch mode
@@ -51,33 +52,37 @@ final class SnsNotificationPublisher implements NotificationPublisher {
 
     @Override
     public Map<String, String> publish(List<PendingNotification> batch) {
+        // The chunks' PublishBatch calls go out together (the template's own thread pool), so that a claim of 50
+        // waits for SNS about once instead of five times; each call is bounded by the client's apiCallTimeout.
+        List<List<PendingNotification>> chunks = chunks(batch);
+        List<CompletableFuture<PublishBatchResponse>> calls = new ArrayList<>(chunks.size());
+        for (List<PendingNotification> chunk : chunks) {
+            calls.add(camel.asyncRequestBody(NotificationRoutes.PUBLISH_TO_SNS, entries(chunk), PublishBatchResponse.class));
+        }
         Map<String, String> results = new LinkedHashMap<>();
-        String unreachable = null;
-        for (List<PendingNotification> chunk : chunks(batch)) {
-            if (unreachable != null) {
-                // SNS just failed as a whole: do not spend the lease waiting for it again in this round
-                for (PendingNotification notification : chunk) {
-                    results.put(notification.notificationId(), "not attempted after: " + unreachable);
-                }
-                continue;
-            }
+        for (int i = 0; i < chunks.size(); i++) {
+            List<PendingNotification> chunk = chunks.get(i);
             try {
-                PublishBatchResponse response = camel.requestBody(NotificationRoutes.PUBLISH_TO_SNS, entries(chunk),
-                        PublishBatchResponse.class);
-                results.putAll(results(chunk, response));
+                results.putAll(results(chunk, calls.get(i).join()));
             } catch (RuntimeException e) {
                 // the call failed as a whole: none of the chunk is known to be published
-                Throwable cause = e instanceof CamelExecutionException && e.getCause() != null ? e.getCause() : e;
-                String error = describe(cause);
+                String error = describe(rootOf(e));
                 for (PendingNotification notification : chunk) {
                     results.put(notification.notificationId(), error);
-                }
-                if (isUnavailable(cause)) {
-                    unreachable = error;
                 }
             }
         }
         return results;
+    }
+
+    /** The failure under the future's and Camel's wrappers. */
+    private static Throwable rootOf(Throwable e) {
+        Throwable cause = e;
+        while ((cause instanceof CompletionException || cause instanceof CamelExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     /**
@@ -126,17 +131,6 @@ final class SnsNotificationPublisher implements NotificationPublisher {
         notification.attributes().forEach((name, value) -> attributes.put(name,
                 MessageAttributeValue.builder().dataType("String").stringValue(value).build()));
         return attributes;
-    }
-
-    /**
-     * SNS could not be reached or could not take requests (no answer, timeout, throttling, 5xx), as opposed to a
-     * refusal of this request's content, which says nothing about the next chunk.
-     */
-    static boolean isUnavailable(Throwable e) {
-        if (e instanceof AwsServiceException service) {
-            return service.statusCode() >= 500 || service.isThrottlingException();
-        }
-        return e instanceof SdkClientException;
     }
 
     /** In order, at most 10 notifications and 256 KiB each; an oversized one goes alone (and SNS refuses it alone). */

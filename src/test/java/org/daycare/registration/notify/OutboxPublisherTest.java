@@ -17,6 +17,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -70,6 +73,11 @@ class OutboxPublisherTest {
     private DefaultCamelContext camel;
     /** SNS calls the application's client attempted, by operation name (PublishBatch, ListTopics, ...). */
     private final Map<String, Integer> snsCalls = new ConcurrentHashMap<>();
+    /** SNS calls in flight now, and the most seen at once. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger mostInFlight = new AtomicInteger();
+    /** When set, each call waits (at most 1.5 s) until this many are in flight, so that overlap is observable. */
+    private volatile CountDownLatch together;
 
     @TempDir
     Path notifications;
@@ -111,6 +119,26 @@ class OutboxPublisherTest {
                     @Override
                     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
                         snsCalls.merge(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), 1, Integer::sum);
+                        mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                        CountDownLatch latch = together;
+                        if (latch != null) {
+                            latch.countDown();
+                            try {
+                                latch.await(1500, TimeUnit.MILLISECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                    }
+
+                    @Override
+                    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+                        inFlight.decrementAndGet();
+                    }
+
+                    @Override
+                    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+                        inFlight.decrementAndGet();
                     }
                 }))
                 .build();
@@ -161,7 +189,8 @@ class OutboxPublisherTest {
     }
 
     @Test
-    void twentyFiveWaitingNotificationsAreDrainedInBatches() throws Exception {
+    void twentyFiveWaitingNotificationsAreDrainedInBatchesSentTogether() throws Exception {
+        together = new CountDownLatch(3);
         List<Expected> expected = new ArrayList<>();
         Instant base = Instant.now().minusSeconds(60);
         for (int i = 0; i < 25; i++) {
@@ -174,8 +203,10 @@ class OutboxPublisherTest {
 
         assertThat(received).map(Expected::of).containsExactlyInAnyOrderElementsOf(expected);
         await().atMost(WAIT).until(() -> outbox().countPending() == 0);
-        // one claim of 25, published in PublishBatch calls of 10, 10 and 5
+        // one claim of 25, published in PublishBatch calls of 10, 10 and 5, all three in flight at once (one after
+        // the other, each would have waited 1.5 s for the others in vain, and at most one would have been in flight)
         assertThat(snsCalls).isEqualTo(Map.of("PublishBatch", 3));
+        assertThat(mostInFlight).hasValue(3);
     }
 
     @Test
