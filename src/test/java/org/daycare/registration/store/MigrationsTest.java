@@ -114,7 +114,7 @@ class MigrationsTest {
                 + " TIMESTAMP WITH TIME ZONE '2026-11-25 09:00:02+00', NULL)");
 
         assertThat(Flyway.configure().dataSource(db.url(), db.user(), db.password()).locations("classpath:db/migration")
-                .load().migrate().success).isTrue();
+                .target("5").load().migrate().success).isTrue();
 
         assertThat(rows(db, "SELECT notification_id, execution_id, subject, attributes, message, attempts,"
                 + " last_error, sent_at IS NULL, next_attempt_at = TIMESTAMP WITH TIME ZONE '2026-11-25 09:05:00+00'"
@@ -138,6 +138,61 @@ class MigrationsTest {
                 .isInstanceOf(SQLException.class)
                 // foreign key violation: PostgreSQL's 23503, H2's "parent missing" 23506
                 .extracting(e -> ((SQLException) e).getSQLState()).isIn("23503", "23506");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Target.class)
+    @DisplayName("V6 drops the outbox's foreign key and the deadline index; the rows and the sweep's answer stay")
+    void lighterCommitsKeepRowsAndTheDeadlineSweep(Target target) throws SQLException {
+        Target.Jdbc db = target.target(tempDir);
+        Flyway.configure().dataSource(db.url(), db.user(), db.password()).locations("classpath:db/migration")
+                .target("5").load().migrate();
+        execute(db, "INSERT INTO executions (execution_id, status, state, deadline_at, source, input_document,"
+                + " started_at) VALUES ('e-wait', 'RUNNING', 'Await Approval',"
+                + " TIMESTAMP WITH TIME ZONE '2026-11-25 09:00:00+00', 'http', '{}',"
+                + " TIMESTAMP WITH TIME ZONE '2026-11-18 09:00:00+00')");
+        try (Connection connection = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+            assertThat(importedKeys(connection.getMetaData())).isNotEmpty();
+        }
+
+        assertThat(Flyway.configure().dataSource(db.url(), db.user(), db.password()).locations("classpath:db/migration")
+                .load().migrate().success).isTrue();
+
+        try (Connection connection = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+            DatabaseMetaData meta = connection.getMetaData();
+            assertThat(importedKeys(meta)).isEmpty();
+            assertThat(indexNames(meta, "executions")).doesNotContain("executions_by_deadline")
+                    .contains("executions_by_status");
+        }
+        assertThat(rows(db, "SELECT execution_id FROM executions WHERE status = 'RUNNING'"
+                + " AND deadline_at <= TIMESTAMP WITH TIME ZONE '2026-11-26 00:00:00+00' ORDER BY deadline_at"))
+                .containsExactly(List.of("e-wait"));
+    }
+
+    /** The foreign keys of the outbox table (the executions it references). */
+    private static List<String> importedKeys(DatabaseMetaData meta) throws SQLException {
+        List<String> keys = new ArrayList<>();
+        try (ResultSet rows = meta.getImportedKeys(null, null, outboxTable(meta))) {
+            while (rows.next()) {
+                keys.add(rows.getString("FK_NAME"));
+            }
+        }
+        return keys;
+    }
+
+    /** The index names of a table, lower-cased. */
+    private static List<String> indexNames(DatabaseMetaData meta, String table) throws SQLException {
+        List<String> names = new ArrayList<>();
+        for (String name : List.of(table, table.toUpperCase())) {
+            try (ResultSet rows = meta.getIndexInfo(null, null, name, false, false)) {
+                while (rows.next()) {
+                    if (rows.getString("INDEX_NAME") != null) {
+                        names.add(rows.getString("INDEX_NAME").toLowerCase());
+                    }
+                }
+            }
+        }
+        return names;
     }
 
     private static void execute(Target.Jdbc db, String sql) throws SQLException {
