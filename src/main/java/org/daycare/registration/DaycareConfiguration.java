@@ -104,6 +104,10 @@ public class DaycareConfiguration implements CamelConfiguration {
     private String approvalRequired;
     @PropertyInject("daycare.approval.timeout")
     private String approvalTimeout;
+    @PropertyInject("daycare.waitlist.enabled")
+    private boolean waitlistEnabled;
+    @PropertyInject("daycare.waitlist.max-wait")
+    private String waitlistMaxWait;
     @PropertyInject("daycare.status-token.secret")
     private String statusTokenSecret;
     @PropertyInject("daycare.admin.token")
@@ -248,7 +252,7 @@ public class DaycareConfiguration implements CamelConfiguration {
     public CapacityLedger capacityLedger(HikariDataSource dataSource, OpeningDays openingDays, ObjectMapper objectMapper,
             Clock clock) {
         JdbcCapacityLedger ledger = new JdbcCapacityLedger(dataSource, objectMapper, clock);
-        ledger.setCapacity(CapacityPlan.parse(openingDays, capacityPerDay, capacityOverrides));
+        ledger.seedCapacity(CapacityPlan.parse(openingDays, capacityPerDay, capacityOverrides));
         return ledger;
     }
 
@@ -274,8 +278,13 @@ public class DaycareConfiguration implements CamelConfiguration {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("daycare.approval.timeout must be a positive ISO-8601 duration: " + approvalTimeout);
         }
+        Duration maxWait = Duration.parse(waitlistMaxWait);
+        if (maxWait.isNegative() || maxWait.isZero()) {
+            throw new IllegalArgumentException("daycare.waitlist.max-wait must be a positive ISO-8601 duration: " + waitlistMaxWait);
+        }
         return new Executions(executionStore, capacityLedger, resultDocuments, objectMapper, clock, metricsRegistry,
-                StatusTokens.configuredOrGenerated(statusTokenSecret, Path.of(dataDir, "status-token-secret")), timeout);
+                StatusTokens.configuredOrGenerated(statusTokenSecret, Path.of(dataDir, "status-token-secret")), timeout,
+                waitlistEnabled, maxWait);
     }
 
     /** Which registrations wait for the director (the router "Approval Required"). */
@@ -310,8 +319,9 @@ public class DaycareConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public StatusLinks statusLinks(JdbcExecutionStore executionStore, AdminToken adminToken) {
-        return new StatusLinks(executionStore, adminToken);
+    public StatusLinks statusLinks(JdbcExecutionStore executionStore, AdminToken adminToken,
+            CapacityLedger capacityLedger, ObjectMapper objectMapper) {
+        return new StatusLinks(executionStore, adminToken, capacityLedger, objectMapper);
     }
 
     @BindToRegistry

@@ -74,6 +74,69 @@ public final class AdminApi {
         exchange.setProperty(Executions.REASON, reason);
     }
 
+    /** The largest total PUT /capacity/{day} accepts. */
+    static final int MAX_TOTAL = 100_000;
+    static final String CAPACITY_DAY = "capacityDay";
+    static final String CAPACITY_TOTAL = "capacityTotal";
+
+    /** PUT /capacity/{day}: the day (an English weekday name) and {"total": N}, onto the exchange. */
+    public void capacityRequest(org.apache.camel.Exchange exchange) {
+        DayOfWeek day = OpeningDays.dayNamed(exchange.getMessage().getHeader("day", String.class))
+                .orElseThrow(() -> new NotFound("Not an opening day."));
+        JsonNode total;
+        try {
+            byte[] body = exchange.getMessage().getBody(byte[].class);
+            total = body == null || body.length == 0 ? null : objectMapper.readTree(body).path("total");
+        } catch (java.io.IOException notJson) {
+            total = null;
+        }
+        if (total == null || !total.isIntegralNumber() || total.asLong() < 0 || total.asLong() > MAX_TOTAL) {
+            throw new BadQuery("The body must be {\"total\": N}, N a whole number from 0 to " + MAX_TOTAL + ".");
+        }
+        exchange.setProperty(CAPACITY_DAY, day);
+        exchange.setProperty(CAPACITY_TOTAL, total.intValue());
+    }
+
+    /** The answer to PUT /capacity/{day}, or why not: 404 not an opening day, 409 below what is reserved. */
+    public CapacityChange capacityChanged(@org.apache.camel.Body Executions.CapacityChange change,
+            @org.apache.camel.ExchangeProperty(CAPACITY_DAY) DayOfWeek day) {
+        switch (change.outcome()) {
+            case NOT_AN_OPENING_DAY -> throw new NotFound("Not an opening day.");
+            case BELOW_RESERVED -> throw new BelowReserved();
+            default -> {
+                CapacityLedger.DayCapacity now = capacityLedger.capacity().get(day);
+                return new CapacityChange(OpeningDays.nameOf(day), now.total(), now.reserved(), now.free(),
+                        change.promoted());
+            }
+        }
+    }
+
+    /** A total below the spots already reserved (confirmed or held): answered 409. */
+    public static final class BelowReserved extends RuntimeException {
+        BelowReserved() {
+            super("BelowReserved", null, false, false);
+        }
+    }
+
+    /** GET /waitlist: a page of the waitlist in order. */
+    public WaitlistPage waitlist(@Header("limit") String limit, @Header("offset") String offset) {
+        int pageSize = pageSize(limit);
+        int from;
+        try {
+            from = offset == null || offset.isBlank() ? 0 : Integer.parseInt(offset.strip());
+        } catch (NumberFormatException e) {
+            from = -1;
+        }
+        if (from < 0) {
+            throw new BadQuery("offset must be a whole number, 0 or more");
+        }
+        List<WaitlistPage.Entry> entries = capacityLedger.waitlist(pageSize, from).stream()
+                .map(entry -> new WaitlistPage.Entry(entry.executionId(), entry.position(), entry.since().toString(),
+                        entry.days().stream().sorted().map(OpeningDays::nameOf).toList()))
+                .toList();
+        return new WaitlistPage(entries, capacityLedger.waitlistLength());
+    }
+
     /** Approve and cancel take no body: whatever was sent is ignored. */
     public void noBody() {
     }

@@ -46,7 +46,7 @@ public class AdminRoutes extends RouteConfigurationBuilder {
     public void configuration() {
         RouteConfigurationDefinition admin = routeConfiguration(ADMIN_ERRORS);
         admin.onException(NotAuthorized.class, AdminApi.NotFound.class, AdminApi.BadQuery.class, ExecutionNotFound.class,
-                NotAwaitingApproval.class, NotCancellable.class).handled(true)
+                NotAwaitingApproval.class, NotCancellable.class, AdminApi.BelowReserved.class).handled(true)
                 .to("direct:admin-error");
         // The database or our own code failed. Only the exception's class goes to the log (the stack trace at DEBUG):
         // a driver's message may quote what was searched for, a name or an e-mail address. Nor is any of it answered.
@@ -81,7 +81,7 @@ public class AdminRoutes extends RouteConfigurationBuilder {
         documentedEndpoints();
 
         // Each endpoint's route: the rest verb's direct route, inlined into it by the REST DSL (one route, this id)
-        for (String method : List.of("list", "execution", "history", "capacity")) {
+        for (String method : List.of("list", "execution", "history", "capacity", "waitlist")) {
             from("direct:admin-" + method)
                     .routeId("admin-" + method)
                     .routeConfigurationId(ADMIN_ERRORS)
@@ -90,6 +90,18 @@ public class AdminRoutes extends RouteConfigurationBuilder {
                     .removeHeaders("*")
                     .to(ANSWER);
         }
+
+        // A day's total at run time, in the workflow engine's transaction: a raise promotes from the waitlist at once
+        from("direct:admin-capacity-change")
+                .routeId("admin-capacity-change")
+                .routeConfigurationId(ADMIN_ERRORS)
+                .process(this::authorize)
+                .bean("adminApi", "capacityRequest")
+                .removeHeaders("*")
+                .bean("executions", "changeCapacity(${exchangeProperty." + AdminApi.CAPACITY_DAY + "}, ${exchangeProperty."
+                        + AdminApi.CAPACITY_TOTAL + "})")
+                .bean("adminApi", "capacityChanged")
+                .to(ANSWER);
 
         from("direct:admin-approvals")
                 .routeId("admin-approvals")
@@ -215,6 +227,38 @@ public class AdminRoutes extends RouteConfigurationBuilder {
         answer(admin, 200, "The capacity", CapacityReport.class).endResponseMessage();
         refusalsAndFailures(admin, false);
         admin.to("direct:admin-capacity");
+
+        admin.put("/capacity/{day}").id("changeCapacity")
+                .description("Changes an opening day's total at run time (it survives restarts: the database wins over"
+                        + " daycare.capacity.*, which only seeds it); a raise promotes from the waitlist at once")
+                .security(BEARER)
+                .type(CapacityChange.Request.class)
+                .param().name("day").type(RestParamType.path).required(true).dataType("string")
+                        .allowableValues("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+                        .description("an opening day, by its English name").endParam()
+                .param().name("body").type(RestParamType.body).required(true)
+                        .description("{\"total\": N}, N from 0 to " + AdminApi.MAX_TOTAL).endParam();
+        answer(admin, 200, "The day as it now stands, and what the change promoted", CapacityChange.class)
+                .endResponseMessage();
+        answer(admin, 400, "The body is not {\"total\": N} with N from 0 to " + AdminApi.MAX_TOTAL, AdminProblem.class)
+                .endResponseMessage();
+        answer(admin, 404, "Not an opening day", AdminProblem.class).endResponseMessage();
+        answer(admin, 409, "BelowReserved: more spots are reserved that day than the new total", AdminProblem.class)
+                .endResponseMessage();
+        refusalsAndFailures(admin, false);
+        admin.to("direct:admin-capacity-change");
+
+        admin.get("/waitlist").id("listWaitlist").description("The waitlist in order, a page of it")
+                .security(BEARER)
+                .param().name("limit").type(RestParamType.query).required(false).dataType("integer")
+                        .description("page size, 1 to " + AdminApi.MAX_PAGE_SIZE + "; " + AdminApi.DEFAULT_PAGE_SIZE
+                                + " when absent").endParam()
+                .param().name("offset").type(RestParamType.query).required(false).dataType("integer")
+                        .description("how many to skip from the first; 0 when absent").endParam();
+        answer(admin, 200, "The waitlist", WaitlistPage.class).endResponseMessage();
+        answer(admin, 400, "A query parameter is wrong", AdminProblem.class).endResponseMessage();
+        refusalsAndFailures(admin, false);
+        admin.to("direct:admin-waitlist");
     }
 
     /** POST /executions/{id}/ACTION, documented; reject adds its body and 400 before {@link #decisionTail}. */
@@ -260,7 +304,8 @@ public class AdminRoutes extends RouteConfigurationBuilder {
         if (refused instanceof NotAuthorized) {
             return 401;
         }
-        if (refused instanceof NotAwaitingApproval || refused instanceof NotCancellable) {
+        if (refused instanceof NotAwaitingApproval || refused instanceof NotCancellable
+                || refused instanceof AdminApi.BelowReserved) {
             return 409;
         }
         return refused instanceof AdminApi.NotFound || refused instanceof ExecutionNotFound ? 404 : 400;

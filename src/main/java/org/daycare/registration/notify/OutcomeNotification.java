@@ -13,20 +13,26 @@ public record OutcomeNotification(String subject, Map<String, String> attributes
 
     /** The outcome attribute of a registration that starts waiting for the director, for staff to subscribe to. */
     public static final String APPROVAL_REQUESTED = "APPROVAL_REQUESTED";
+    /** The outcome attribute of a registration that joins the waitlist (a day it asks for is full). */
+    public static final String WAITLISTED = "WAITLISTED";
+    /** The state a waitlisted execution waits in. */
+    public static final String WAITLISTED_STATE = "Waitlisted";
 
     /**
      * The outcome announced: SUCCEEDED, FAILED (with its error), CANCELLED, or, for an execution that starts waiting
-     * for approval, APPROVAL_REQUESTED with the registration as the message ({@code resultDocumentJson} is then
+     * for approval, APPROVAL_REQUESTED (WAITLISTED for one that joins the waitlist) with the registration as the message ({@code resultDocumentJson} is then
      * that registration).
      */
     public static OutcomeNotification of(ExecutionResult result, String resultDocumentJson) {
         Map<String, String> attributes = new LinkedHashMap<>();
-        String outcome = result.status() == ExecutionResult.Status.RUNNING ? APPROVAL_REQUESTED : result.status().name();
+        boolean waitlisted = WAITLISTED_STATE.equals(result.state());
+        String outcome = result.status() != ExecutionResult.Status.RUNNING ? result.status().name()
+                : waitlisted ? WAITLISTED : APPROVAL_REQUESTED;
         attributes.put("outcome", outcome);
         attributes.put("executionId", result.executionId());
         String subject = switch (result.status()) {
             case SUCCEEDED -> "Registration confirmed";
-            case RUNNING -> "Approval requested";
+            case RUNNING -> waitlisted ? "Registration waitlisted" : "Approval requested";
             case CANCELLED -> "Registration cancelled";
             case FAILED -> "Registration rejected: " + result.error().name();
         };

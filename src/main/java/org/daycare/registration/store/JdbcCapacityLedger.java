@@ -6,12 +6,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.DayOfWeek;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -37,13 +40,22 @@ public final class JdbcCapacityLedger implements CapacityLedger {
         this.clock = clock;
     }
 
-    /** Sets each opening day's total from configuration (keeping what is reserved); closed days are removed. */
-    public void setCapacity(Map<DayOfWeek, Integer> totalByDay) {
+    /**
+     * Seeds the opening days from configuration: a day the database does not have yet gets its configured total; a
+     * day it has keeps its total (the database wins: PUT /capacity/{day} changes it at run time, and that survives
+     * restarts); a day no longer open is removed.
+     */
+    public void seedCapacity(Map<DayOfWeek, Integer> totalByDay) {
         jdbc.inTransaction(connection -> {
             for (var entry : totalByDay.entrySet()) {
                 String day = entry.getKey().name();
-                if (Jdbc.update(connection, "UPDATE day_capacity SET total_spots = ? WHERE day_of_week = ?",
-                        entry.getValue(), day) == 0) {
+                boolean known;
+                try (PreparedStatement statement = Jdbc.prepare(connection,
+                        "SELECT 1 FROM day_capacity WHERE day_of_week = ?", day);
+                     ResultSet row = statement.executeQuery()) {
+                    known = row.next();
+                }
+                if (!known) {
                     insertDay(connection, day, entry.getValue());
                 }
             }
@@ -53,7 +65,7 @@ public final class JdbcCapacityLedger implements CapacityLedger {
         });
     }
 
-    // Another instance may insert the same day between our UPDATE and INSERT: then it exists, which is all we need.
+    // Another instance may seed the same day between our SELECT and INSERT: then it exists, which is all we need.
     private static void insertDay(Connection connection, String day, int total) throws SQLException {
         try {
             Jdbc.update(connection, "INSERT INTO day_capacity (day_of_week, total_spots, reserved_spots) VALUES (?, ?, 0)",
@@ -62,7 +74,6 @@ public final class JdbcCapacityLedger implements CapacityLedger {
             if (!Jdbc.isConstraintViolation(e)) {
                 throw e;
             }
-            Jdbc.update(connection, "UPDATE day_capacity SET total_spots = ? WHERE day_of_week = ?", total, day);
         }
     }
 
@@ -137,9 +148,236 @@ public final class JdbcCapacityLedger implements CapacityLedger {
             try (PreparedStatement statement = Jdbc.prepare(connection, "SELECT output_document FROM confirmed_registrations"
                     + " WHERE execution_id = ?", executionId);
                  ResultSet row = statement.executeQuery()) {
+                if (row.next()) {
+                    return Optional.of(row.getString(1));
+                }
+            }
+            try (PreparedStatement statement = Jdbc.prepare(connection, "SELECT registration_document FROM waitlist"
+                    + " WHERE execution_id = ?", executionId);
+                 ResultSet row = statement.executeQuery()) {
                 return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
             }
         });
+    }
+
+    @Override
+    public void lockDays(StoreTransaction transaction) {
+        try {
+            transaction.attempt(connection -> {
+                Set<DayOfWeek> days = new TreeSet<>();
+                try (PreparedStatement statement = connection.prepareStatement("SELECT day_of_week FROM day_capacity");
+                     ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        days.add(DayOfWeek.valueOf(rows.getString(1)));
+                    }
+                }
+                // one by one in week order, as every reservation takes them, so that none deadlocks with another
+                for (DayOfWeek day : days) {
+                    try (PreparedStatement statement = Jdbc.prepare(connection,
+                            "SELECT total_spots FROM day_capacity WHERE day_of_week = ? FOR UPDATE", day.name());
+                         ResultSet row = statement.executeQuery()) {
+                        row.next();
+                    }
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+    }
+
+    @Override
+    public Reservation joinWaitlist(StoreTransaction transaction, String executionId, Set<DayOfWeek> days,
+            Registration registration, String registrationDigest) {
+        String childKey = digest(registration.child().identityKey());
+        try {
+            return transaction.attempt(connection -> {
+                for (String table : List.of("confirmed_registrations", "waitlist")) {
+                    Optional<String> digest = digestIn(connection, table, childKey);
+                    if (digest.isPresent()) {
+                        return new Reservation(registrationDigest.equals(digest.get())
+                                ? Reservation.Outcome.SAME_REGISTRATION_CONFIRMED
+                                : Reservation.Outcome.CHILD_ALREADY_REGISTERED);
+                    }
+                }
+                long arrival;
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "SELECT COALESCE(MAX(arrival), 0) + 1 FROM waitlist");
+                     ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    arrival = row.getLong(1);
+                }
+                Jdbc.update(connection, "INSERT INTO waitlist (execution_id, arrival, child_key, days_of_week,"
+                        + " registration_document, registration_digest, since) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        executionId, arrival, childKey, namesOf(days), toJson(registration), registrationDigest,
+                        clock.instant());
+                return new Reservation(Reservation.Outcome.CONFIRMED);
+            });
+        } catch (SQLException e) {
+            if (Jdbc.isConstraintViolation(e)) {
+                // the same child joined concurrently (the day locks make that rare): as a racing retry would be
+                return new Reservation(registrationDigest.equals(registrationDigestIn(transaction, "waitlist", childKey))
+                        ? Reservation.Outcome.SAME_REGISTRATION_CONFIRMED
+                        : Reservation.Outcome.CHILD_ALREADY_REGISTERED);
+            }
+            throw StoreException.of(e);
+        }
+    }
+
+    @Override
+    public boolean leaveWaitlist(StoreTransaction transaction, String executionId) {
+        try {
+            return transaction.attempt(connection ->
+                    Jdbc.update(connection, "DELETE FROM waitlist WHERE execution_id = ?", executionId) == 1);
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+    }
+
+    @Override
+    public List<String> promote(StoreTransaction transaction, Predicate<String> claim) {
+        try {
+            return transaction.attempt(connection -> {
+                Map<DayOfWeek, Integer> free = new EnumMap<>(DayOfWeek.class);
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "SELECT day_of_week, total_spots - reserved_spots FROM day_capacity");
+                     ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        free.put(DayOfWeek.valueOf(rows.getString(1)), rows.getInt(2));
+                    }
+                }
+                List<WaitingEntry> fitting = new ArrayList<>();
+                if (free.values().stream().anyMatch(n -> n > 0)) {
+                    try (PreparedStatement statement = connection.prepareStatement("SELECT execution_id, days_of_week,"
+                            + " child_key, registration_document, registration_digest FROM waitlist ORDER BY arrival");
+                         ResultSet rows = statement.executeQuery()) {
+                        // oldest first; a registration that does not fit keeps its place, a later one may fit
+                        while (rows.next() && free.values().stream().anyMatch(n -> n > 0)) {
+                            Set<DayOfWeek> days = daysNamed(rows.getString(2));
+                            if (days.stream().allMatch(day -> free.getOrDefault(day, 0) > 0)) {
+                                days.forEach(day -> free.merge(day, -1, Integer::sum));
+                                fitting.add(new WaitingEntry(rows.getString(1), days, rows.getString(3),
+                                        rows.getString(4), rows.getString(5)));
+                            }
+                        }
+                    }
+                }
+                List<String> promoted = new ArrayList<>();
+                for (WaitingEntry entry : fitting) {
+                    if (digestIn(connection, "confirmed_registrations", entry.childKey()).isPresent()
+                            || !claim.test(entry.executionId())) {
+                        continue; // the child holds a registration after all, or it left the waitlist meanwhile
+                    }
+                    Jdbc.update(connection, "DELETE FROM waitlist WHERE execution_id = ?", entry.executionId());
+                    Jdbc.update(connection, "INSERT INTO confirmed_registrations (execution_id, child_key, days_of_week,"
+                            + " output_document, registration_digest, held, confirmed_at) VALUES (?, ?, ?, ?, ?, TRUE, ?)",
+                            entry.executionId(), entry.childKey(), namesOf(entry.days()), entry.registration(),
+                            entry.registrationDigest(), clock.instant());
+                    for (DayOfWeek day : new TreeSet<>(entry.days())) {
+                        if (Jdbc.update(connection, "UPDATE day_capacity SET reserved_spots = reserved_spots + 1"
+                                + " WHERE day_of_week = ? AND reserved_spots < total_spots", day.name()) == 0) {
+                            throw new IllegalStateException("a promotion found a day full under its own lock");
+                        }
+                    }
+                    promoted.add(entry.executionId());
+                }
+                return promoted;
+            });
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+    }
+
+    @Override
+    public TotalChange changeTotal(StoreTransaction transaction, DayOfWeek day, int total) {
+        try {
+            return transaction.attempt(connection -> {
+                try (PreparedStatement statement = Jdbc.prepare(connection,
+                        "SELECT reserved_spots FROM day_capacity WHERE day_of_week = ?", day.name());
+                     ResultSet row = statement.executeQuery()) {
+                    if (!row.next()) {
+                        return TotalChange.NOT_AN_OPENING_DAY;
+                    }
+                    if (total < row.getInt(1)) {
+                        return TotalChange.BELOW_RESERVED;
+                    }
+                }
+                Jdbc.update(connection, "UPDATE day_capacity SET total_spots = ? WHERE day_of_week = ?", total, day.name());
+                return TotalChange.CHANGED;
+            });
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+    }
+
+    @Override
+    public List<WaitlistEntry> waitlist(int limit, int offset) {
+        return jdbc.read(connection -> {
+            List<WaitlistEntry> entries = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement("SELECT execution_id, since, days_of_week"
+                    + " FROM waitlist ORDER BY arrival OFFSET " + offset + " ROWS FETCH FIRST " + limit + " ROWS ONLY");
+                 ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    entries.add(new WaitlistEntry(rows.getString(1), offset + entries.size() + 1,
+                            Jdbc.instant(rows, "since"), daysNamed(rows.getString(3))));
+                }
+            }
+            return entries;
+        });
+    }
+
+    @Override
+    public int waitlistPosition(String executionId) {
+        return jdbc.read(connection -> {
+            try (PreparedStatement statement = Jdbc.prepare(connection, "SELECT COUNT(*) FROM waitlist w, waitlist mine"
+                    + " WHERE mine.execution_id = ? AND w.arrival <= mine.arrival", executionId);
+                 ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getInt(1);
+            }
+        });
+    }
+
+    @Override
+    public int waitlistLength() {
+        return jdbc.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM waitlist");
+                 ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getInt(1);
+            }
+        });
+    }
+
+    private record WaitingEntry(String executionId, Set<DayOfWeek> days, String childKey, String registration,
+            String registrationDigest) {
+    }
+
+    /** The registration digest kept with the child's row in {@code table}, if the child has one there. */
+    private static Optional<String> digestIn(Connection connection, String table, String childKey) throws SQLException {
+        try (PreparedStatement statement = Jdbc.prepare(connection,
+                "SELECT registration_digest FROM " + table + " WHERE child_key = ?", childKey);
+             ResultSet row = statement.executeQuery()) {
+            return row.next() ? Optional.of(java.util.Objects.toString(row.getString(1), "")) : Optional.empty();
+        }
+    }
+
+    private static String registrationDigestIn(StoreTransaction transaction, String table, String childKey) {
+        try {
+            return transaction.attempt(connection -> digestIn(connection, table, childKey).orElse(null));
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+    }
+
+    private static String namesOf(Set<DayOfWeek> days) {
+        return days.stream().map(DayOfWeek::name).sorted().collect(Collectors.joining(","));
+    }
+
+    private static Set<DayOfWeek> daysNamed(String names) {
+        Set<DayOfWeek> days = java.util.EnumSet.noneOf(DayOfWeek.class);
+        Arrays.stream(names.split(",")).map(DayOfWeek::valueOf).forEach(days::add);
+        return days;
     }
 
     private Reservation take(StoreTransaction transaction, String executionId, Set<DayOfWeek> days,
@@ -148,9 +386,16 @@ public final class JdbcCapacityLedger implements CapacityLedger {
         String output = toJson(confirmed);
         try {
             return transaction.attempt(connection -> {
+                // a child waits once, and holds nothing else while waiting
+                Optional<String> waiting = digestIn(connection, "waitlist", childKey);
+                if (waiting.isPresent()) {
+                    return new Reservation(registrationDigest.equals(waiting.get())
+                            ? Reservation.Outcome.SAME_REGISTRATION_CONFIRMED
+                            : Reservation.Outcome.CHILD_ALREADY_REGISTERED);
+                }
                 Jdbc.update(connection, "INSERT INTO confirmed_registrations (execution_id, child_key, days_of_week,"
                         + " output_document, registration_digest, held, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        executionId, childKey, days.stream().map(DayOfWeek::name).sorted().collect(Collectors.joining(",")),
+                        executionId, childKey, namesOf(days),
                         output, registrationDigest, held, clock.instant());
                 // the spots last: their rows are the contended ones, locked from here to the commit
                 for (DayOfWeek day : new TreeSet<>(days)) {
@@ -213,8 +458,18 @@ public final class JdbcCapacityLedger implements CapacityLedger {
                     "SELECT execution_id, output_document, registration_digest, held FROM confirmed_registrations"
                     + " WHERE child_key = ?", childKey);
                  ResultSet row = statement.executeQuery()) {
+                if (row.next()) {
+                    return Optional.of(new Confirmation(row.getString(1), row.getString(2), row.getString(3),
+                            row.getBoolean(4)));
+                }
+            }
+            // on the waitlist: it waits, as a held registration does
+            try (PreparedStatement statement = Jdbc.prepare(connection,
+                    "SELECT execution_id, registration_document, registration_digest FROM waitlist WHERE child_key = ?",
+                    childKey);
+                 ResultSet row = statement.executeQuery()) {
                 return row.next()
-                        ? Optional.of(new Confirmation(row.getString(1), row.getString(2), row.getString(3), row.getBoolean(4)))
+                        ? Optional.of(new Confirmation(row.getString(1), row.getString(2), row.getString(3), true))
                         : Optional.empty();
             }
         });

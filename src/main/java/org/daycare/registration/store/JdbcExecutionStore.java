@@ -97,18 +97,22 @@ public final class JdbcExecutionStore {
     }
 
     /**
-     * Moves a recorded execution on from the status it is expected to be in (RUNNING, waiting; or SUCCEEDED, for a
-     * cancellation), writing its new status, result, events and notification; false, and nothing written, when it
-     * is no longer in that status: another decision, deadline or cancellation won.
+     * Moves a recorded execution on from the status and state it is expected to be in (RUNNING in a waiting state;
+     * or SUCCEEDED, whose state is null, for a cancellation), writing its new status, result, events and
+     * notification; false, and nothing written, when it is no longer there: another decision, deadline, promotion or
+     * cancellation won.
      */
-    public boolean advance(StoreTransaction transaction, String fromStatus, Completion completion) {
+    public boolean advance(StoreTransaction transaction, String fromStatus, String fromState, Completion completion) {
         try {
             return transaction.attempt(connection -> {
-                int moved = Jdbc.update(connection, "UPDATE executions SET status = ?, state = ?, deadline_at = ?,"
-                        + " result_document = ?, error = ?, cause = ?, stopped_at = ? WHERE execution_id = ? AND status = ?",
-                        completion.status(), completion.state(), completion.deadlineAt(), completion.resultDocument(),
-                        completion.error(), completion.cause(), completion.stoppedAt(), completion.executionId(),
-                        fromStatus);
+                String set = "UPDATE executions SET status = ?, state = ?, deadline_at = ?, result_document = ?, error = ?,"
+                        + " cause = ?, stopped_at = ? WHERE execution_id = ? AND status = ?";
+                Object[] values = {completion.status(), completion.state(), completion.deadlineAt(),
+                        completion.resultDocument(), completion.error(), completion.cause(), completion.stoppedAt(),
+                        completion.executionId(), fromStatus};
+                int moved = fromState == null
+                        ? Jdbc.update(connection, set + " AND state IS NULL", values)
+                        : Jdbc.update(connection, set + " AND state = ?", append(values, fromState));
                 if (moved == 0) {
                     return false;
                 }
@@ -120,16 +124,41 @@ public final class JdbcExecutionStore {
         }
     }
 
+    private static Object[] append(Object[] values, Object last) {
+        Object[] all = java.util.Arrays.copyOf(values, values.length + 1);
+        all[values.length] = last;
+        return all;
+    }
+
+    /**
+     * A RUNNING execution waiting in {@code fromState} moves to {@code toState} with that result document, due at
+     * {@code dueAt} (the deadline sweep takes it up then), writing nothing else; false when it no longer waits there.
+     */
+    public boolean moveWaiting(StoreTransaction transaction, String executionId, String fromState, String toState,
+            String resultDocument, Instant dueAt) {
+        try {
+            return transaction.attempt(connection -> Jdbc.update(connection, "UPDATE executions SET state = ?,"
+                    + " result_document = ?, deadline_at = ? WHERE execution_id = ? AND status = 'RUNNING' AND state = ?",
+                    toState, resultDocument, dueAt, executionId, fromState) == 1);
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+    }
+
+    /** A RUNNING execution due now, and the state it waits in. */
+    public record Due(String executionId, String state) {
+    }
+
     /** RUNNING executions whose deadline has passed, soonest first. */
-    public List<String> pastDeadline(Instant now, int limit) {
+    public List<Due> pastDeadline(Instant now, int limit) {
         return jdbc.read(connection -> {
-            List<String> due = new ArrayList<>();
-            try (PreparedStatement statement = Jdbc.prepare(connection, "SELECT execution_id FROM executions"
+            List<Due> due = new ArrayList<>();
+            try (PreparedStatement statement = Jdbc.prepare(connection, "SELECT execution_id, state FROM executions"
                     + " WHERE status = 'RUNNING' AND deadline_at <= ? ORDER BY deadline_at FETCH FIRST " + limit
                     + " ROWS ONLY", now);
                  ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    due.add(rows.getString(1));
+                    due.add(new Due(rows.getString(1), rows.getString(2)));
                 }
             }
             return due;

@@ -6,12 +6,15 @@ import org.daycare.registration.intake.IntakeRoutes;
 import org.daycare.registration.store.StoreUnavailableException;
 
 /**
- * Approval deadlines: every daycare.approval.deadline-check-ms (and at once at start-up, so a deadline that passed
- * while the service was stopped fires right after), each execution whose deadline has passed is timed out through
- * the workflow's routes (resume-execution). Instances sharing a database may race for one: exactly one moves it on,
+ * Deadlines: every daycare.approval.deadline-check-ms (and at once at start-up, so a deadline that passed while the
+ * service was stopped fires right after), each RUNNING execution that is due is taken up through the workflow's
+ * routes (resume-execution): an approval past its deadline times out, a waitlisted registration past its maximum
+ * wait expires, and a promoted one (due at once) runs on. Instances sharing a database may race for one: exactly one moves it on,
  * the others find it no longer waiting.
  */
 public class DeadlineRoutes extends RouteBuilder {
+
+    private static final String SWEEP_FULL = "sweepFull";
 
     @Override
     public void configure() {
@@ -20,11 +23,16 @@ public class DeadlineRoutes extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 // the database is down: the next sweep tries again; the class only, no stack trace every second
                 .onException(StoreUnavailableException.class).handled(true)
-                    .log(LoggingLevel.DEBUG, "Approval deadlines not checked: ${exception.class.name}")
+                    .log(LoggingLevel.DEBUG, "Deadlines not checked: ${exception.class.name}")
                 .end()
-                .bean("executions", "pastDeadlines")
-                .split(body())
-                    .to("direct:approval-deadline")
+                // a full sweep is followed by another at once: a raised total may promote thousands together
+                .setProperty(SWEEP_FULL, constant(true))
+                .loopDoWhile(exchangeProperty(SWEEP_FULL).isEqualTo(true))
+                    .bean("executions", "pastDeadlines")
+                    .setProperty(SWEEP_FULL, simple("${body.size} >= " + Executions.SWEEP_SIZE))
+                    .split(body())
+                        .to("direct:approval-deadline")
+                    .end()
                 .end();
 
         from("direct:approval-deadline")
@@ -38,8 +46,8 @@ public class DeadlineRoutes extends RouteBuilder {
                     .log(LoggingLevel.WARN, "The deadline of execution ${exchangeProperty." + Executions.RESUME_ID
                             + "} could not be applied: ${exception.class.name}")
                 .end()
-                .setProperty(Executions.RESUME_ID, body())
-                .setProperty(Executions.DECISION, constant(Executions.Decision.TIMED_OUT))
+                .setProperty(Executions.RESUME_ID, simple("${body.executionId}"))
+                .setProperty(Executions.DECISION, method("executions", "decisionWhenDue"))
                 .to("direct:resume-execution")
                 .to(IntakeRoutes.REWRITE_RESULT_FILE);
     }

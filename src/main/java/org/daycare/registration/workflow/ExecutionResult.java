@@ -15,13 +15,15 @@ import org.daycare.registration.rules.Registration;
  * the first answer to the submission (and a replay through its Idempotency-Key), never stored or notified.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-@JsonPropertyOrder({"executionId", "status", "state", "output", "error", "cause", "problems", "statusToken"})
+@JsonPropertyOrder({"executionId", "status", "state", "position", "output", "error", "cause", "problems", "statusToken"})
 @Schema(description = "Where an execution stands: SUCCEEDED with the output, FAILED with the error and its cause (and, for"
         + " InformationIncomplete, every problem), RUNNING with the state it waits in, or CANCELLED.")
 public record ExecutionResult(
         @Schema(requiredMode = RequiredMode.REQUIRED, format = "uuid") String executionId,
         @Schema(requiredMode = RequiredMode.REQUIRED) Status status,
         @Schema(description = "the state a RUNNING execution waits in", example = "Await Approval") String state,
+        @Schema(description = "Waitlisted only: its place on the waitlist now (1: the next to get a spot)", example = "3")
+        Integer position,
         Registration output,
         WorkflowError error,
         String cause,
@@ -33,7 +35,7 @@ public record ExecutionResult(
     public enum Status { SUCCEEDED, FAILED, RUNNING, CANCELLED }
 
     public static ExecutionResult succeeded(String executionId, Registration output) {
-        return new ExecutionResult(executionId, Status.SUCCEEDED, null, output, null, null, List.of(), null);
+        return new ExecutionResult(executionId, Status.SUCCEEDED, null, null, output, null, null, List.of(), null);
     }
 
     public static ExecutionResult failed(String executionId, WorkflowError error, List<String> problems) {
@@ -42,20 +44,25 @@ public record ExecutionResult(
 
     /** A failure whose cause is not the error's own (ApprovalRejected: the director's reason). */
     public static ExecutionResult failed(String executionId, WorkflowError error, String cause, List<String> problems) {
-        return new ExecutionResult(executionId, Status.FAILED, null, null, error, cause, List.copyOf(problems), null);
+        return new ExecutionResult(executionId, Status.FAILED, null, null, null, error, cause, List.copyOf(problems), null);
     }
 
     public static ExecutionResult waiting(String executionId, String state) {
-        return new ExecutionResult(executionId, Status.RUNNING, state, null, null, null, List.of(), null);
+        return new ExecutionResult(executionId, Status.RUNNING, state, null, null, null, null, List.of(), null);
     }
 
     public static ExecutionResult cancelled(String executionId) {
-        return new ExecutionResult(executionId, Status.CANCELLED, null, null, null, null, List.of(), null);
+        return new ExecutionResult(executionId, Status.CANCELLED, null, null, null, null, null, List.of(), null);
     }
 
     /** The same document with the status token, for the first answer only. */
     public ExecutionResult withStatusToken(String token) {
-        return new ExecutionResult(executionId, status, state, output, error, cause, problems, token);
+        return new ExecutionResult(executionId, status, state, position, output, error, cause, problems, token);
+    }
+
+    /** The same document with the place on the waitlist (null: none to show). */
+    public ExecutionResult withPosition(Integer place) {
+        return new ExecutionResult(executionId, status, state, place, output, error, cause, problems, statusToken);
     }
 
     @Override

@@ -51,6 +51,13 @@ public final class Executions {
     public static final String FILE_SOURCE_PREFIX = "file:";
     public static final String SUCCEEDED_STATE = "Succeeded";
     public static final String AWAIT_APPROVAL_STATE = "Await Approval";
+    public static final String WAITLISTED_STATE = OutcomeNotification.WAITLISTED_STATE;
+    /** The state a promoted registration is due in: it re-runs from here, its spots held for it. */
+    public static final String CHECK_SPOTS_STATE = "Check Spots Availability";
+    /** Set on a promoted execution taken up again: Check Spots Availability finds its spots held for it. */
+    public static final String SPOTS_HELD = "spotsHeld";
+    /** The recorded state a resumed execution was taken up in, for the route resume-execution. */
+    public static final String RESUMED_STATE = "resumedState";
     static final String CANCELLED_STATE = "Cancelled";
     /** The exchange properties of a resumed execution: its id, the decision, and a rejection's reason. */
     public static final String RESUME_ID = "resumeExecutionId";
@@ -74,14 +81,18 @@ public final class Executions {
     private final ExecutionMetrics metrics;
     private final StatusTokens statusTokens;
     private final Duration approvalTimeout;
+    private final boolean waitlistEnabled;
+    private final Duration waitlistMaxWait;
 
     /**
      * @param meters where the executions' counter and duration histogram are registered (see {@link ExecutionMetrics})
      * @param approvalTimeout how long a registration may await approval (daycare.approval.timeout)
+     * @param waitlistEnabled whether a registration that finds a day full joins the waitlist (daycare.waitlist.enabled)
+     * @param waitlistMaxWait how long it may wait there (daycare.waitlist.max-wait)
      */
     public Executions(JdbcExecutionStore store, CapacityLedger capacityLedger, ResultDocuments resultDocuments,
             ObjectMapper objectMapper, Clock clock, MeterRegistry meters, StatusTokens statusTokens,
-            Duration approvalTimeout) {
+            Duration approvalTimeout, boolean waitlistEnabled, Duration waitlistMaxWait) {
         this.store = store;
         this.capacityLedger = capacityLedger;
         this.resultDocuments = resultDocuments;
@@ -90,6 +101,8 @@ public final class Executions {
         this.metrics = new ExecutionMetrics(meters);
         this.statusTokens = statusTokens;
         this.approvalTimeout = approvalTimeout;
+        this.waitlistEnabled = waitlistEnabled;
+        this.waitlistMaxWait = waitlistMaxWait;
     }
 
     /**
@@ -97,7 +110,11 @@ public final class Executions {
      * Approval Decision decides on (and Await Approval's history exit shows).
      */
     public enum Decision {
-        APPROVED(200, "approved"), REJECTED(403, "rejected"), TIMED_OUT(408, "timed out"), CANCELLED(410, "cancelled");
+        APPROVED(200, "approved"), REJECTED(403, "rejected"), TIMED_OUT(408, "timed out"), CANCELLED(410, "cancelled"),
+        /** Out of the waitlist: its spots are held for it; it re-runs from Check Spots Availability. */
+        PROMOTED(200, "a spot opened"),
+        /** The waitlist's max-wait passed. */
+        EXPIRED(408, "no spot opened in time");
 
         private final int statusCode;
         private final String detail;
@@ -200,9 +217,9 @@ public final class Executions {
                 null, clock.instant()));
         Completion completion = completionOf(execution.executionId(), events, result, null, null);
         if (execution.resumedFrom() != null) {
-            // approved: the spots it held since Await Approval become the confirmation's, if no other decision won
+            // approved, or promoted from the waitlist: the spots it holds become the confirmation's, if nothing else won
             try (StoreTransaction transaction = store.newTransaction()) {
-                if (!store.advance(transaction, execution.resumedFrom(), completion)) {
+                if (!store.advance(transaction, execution.resumedFrom(), execution.resumedState(), completion)) {
                     throw lostRace(execution, new NotAwaitingApproval());
                 }
                 if (!capacityLedger.confirmHold(transaction, execution.executionId(), confirmed)) {
@@ -255,6 +272,18 @@ public final class Executions {
         ExecutionResult waiting = ExecutionResult.waiting(execution.executionId(), AWAIT_APPROVAL_STATE);
         Instant deadline = clock.instant().plus(approvalTimeout);
         Completion completion = completionOf(execution.executionId(), execution.events(), waiting, deadline, held);
+        if (execution.resumedFrom() != null) {
+            // promoted from the waitlist: its spots are held for it already; it now waits for the director
+            try (StoreTransaction transaction = store.newTransaction()) {
+                if (!store.advance(transaction, execution.resumedFrom(), execution.resumedState(), completion)) {
+                    throw lostRace(execution, new NotAwaitingApproval());
+                }
+                transaction.commit();
+            }
+            execution.recorded(waiting);
+            LOG.info("Execution {} awaits approval until {}", execution.executionId(), deadline);
+            return new TaskResult(TaskResult.WAITING, held, List.of());
+        }
         try (StoreTransaction transaction = store.newTransaction()) {
             store.record(transaction, execution.started(), completion);
             CapacityLedger.Reservation.Outcome outcome = capacityLedger.hold(transaction, execution.executionId(),
@@ -284,9 +313,99 @@ public final class Executions {
         }
     }
 
-    /** The answer to a submission that waits: 202, the state, and the status token. */
+    /** The answer to a submission that waits: 202, the state (with the place on the waitlist), and the status token. */
     public ResultDocument waiting(RunningExecution execution) {
-        return answer(execution, execution.recordedAs());
+        ExecutionResult waiting = execution.recordedAs();
+        if (WAITLISTED_STATE.equals(waiting.state())) {
+            int position = capacityLedger.waitlistPosition(execution.executionId());
+            // 0: promoted already, in the very transaction it joined in; the status link shows it moving on
+            waiting = waiting.withPosition(position == 0 ? null : position);
+        }
+        return answer(execution, waiting);
+    }
+
+    /** Whether a registration that finds a day full joins the waitlist (the router "Waitlist Enabled"). */
+    public boolean isWaitlistEnabled() {
+        return waitlistEnabled;
+    }
+
+    /**
+     * Waitlisted's durable point: the registration joins the end of the waitlist and the execution is recorded RUNNING
+     * in this state until daycare.waitlist.max-wait has passed, with its history and the WAITLISTED notification, in
+     * one transaction that holds every day's lock, so that no spot that frees meanwhile is missed: if one is free now
+     * that it fits, it is promoted at once (and taken up by the deadline sweep). 202 when it waits; 409 when the
+     * child holds or waits with another registration; 303 when this same registration is already there.
+     */
+    public TaskResult joinWaitlist(@ExchangeProperty(EXECUTION) RunningExecution execution, @Body TaskResult full)
+            throws JsonProcessingException {
+        Registration waiting = full.registration();
+        ExecutionResult result = ExecutionResult.waiting(execution.executionId(), WAITLISTED_STATE);
+        Instant deadline = clock.instant().plus(waitlistMaxWait);
+        Completion completion = completionOf(execution.executionId(), execution.events(), result, deadline, waiting);
+        try (StoreTransaction transaction = store.newTransaction()) {
+            capacityLedger.lockDays(transaction);
+            store.record(transaction, execution.started(), completion);
+            CapacityLedger.Reservation.Outcome outcome = capacityLedger.joinWaitlist(transaction, execution.executionId(),
+                    RegistrationStates.daysOf(waiting), waiting, execution.registrationDigest()).outcome();
+            switch (outcome) {
+                case CONFIRMED -> {
+                    promoteWaitlisted(transaction);
+                    transaction.commit();
+                    execution.recorded(result);
+                    LOG.info("Execution {} joined the waitlist until {}", execution.executionId(), deadline);
+                    return new TaskResult(TaskResult.WAITING, waiting, List.of());
+                }
+                case SAME_REGISTRATION_CONFIRMED -> {
+                    return TaskResult.alreadyConfirmed(waiting);
+                }
+                case CHILD_ALREADY_REGISTERED -> {
+                    return TaskResult.alreadyRegistered(waiting);
+                }
+                default -> throw new IllegalStateException("Waitlisted's join answered " + outcome);
+            }
+        } catch (JdbcExecutionStore.IdempotencyKeyTaken twin) {
+            LOG.info("Execution {} discarded: another with its Idempotency-Key was recorded first", execution.executionId());
+            execution.lostToKeyTwin(true);
+            return TaskResult.alreadyConfirmed(waiting);
+        }
+    }
+
+    /**
+     * Within a transaction holding every day's lock, after spots may have freed: the waitlisted registrations that
+     * now fit are promoted, oldest first (see {@link CapacityLedger#promote}). Each moves to Check Spots Availability,
+     * due at once: the deadline sweep takes it up and runs it on, on whichever instance, and again after a crash.
+     */
+    private List<String> promoteWaitlisted(StoreTransaction transaction) throws JsonProcessingException {
+        Instant now = clock.instant();
+        List<String> promoted = capacityLedger.promote(transaction, executionId -> {
+            try {
+                return store.moveWaiting(transaction, executionId, WAITLISTED_STATE, CHECK_SPOTS_STATE,
+                        resultDocuments.toJsonText(ExecutionResult.waiting(executionId, CHECK_SPOTS_STATE)), now);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        promoted.forEach(executionId -> LOG.info("Execution {} promoted from the waitlist", executionId));
+        return promoted;
+    }
+
+    /** What a day's new total did, and the registrations it promoted from the waitlist. */
+    public record CapacityChange(CapacityLedger.TotalChange outcome, List<String> promoted) {
+    }
+
+    /**
+     * PUT /capacity/{day}: a day's total, changed at run time (it survives restarts: the database wins over the
+     * configuration, which only seeds it); never below what is reserved. A raise promotes from the waitlist at once.
+     */
+    public CapacityChange changeCapacity(DayOfWeek day, int total) throws JsonProcessingException {
+        try (StoreTransaction transaction = store.newTransaction()) {
+            capacityLedger.lockDays(transaction);
+            CapacityLedger.TotalChange outcome = capacityLedger.changeTotal(transaction, day, total);
+            List<String> promoted = outcome == CapacityLedger.TotalChange.CHANGED
+                    ? promoteWaitlisted(transaction) : List.of();
+            transaction.commit();
+            return new CapacityChange(outcome, promoted);
+        }
     }
 
     /**
@@ -307,23 +426,40 @@ public final class Executions {
         // end committing between the two reads would leave a waiting record without its registration.)
         Optional<String> held = capacityLedger.heldRegistration(executionId);
         ExecutionRecord record = store.find(executionId).orElseThrow(ExecutionNotFound::new);
-        boolean waiting = "RUNNING".equals(record.status()) && AWAIT_APPROVAL_STATE.equals(record.state());
-        if (decision == Decision.CANCELLED ? !(waiting || "SUCCEEDED".equals(record.status())) : !waiting) {
+        boolean running = "RUNNING".equals(record.status());
+        String state = record.state();
+        boolean awaitingApproval = running && AWAIT_APPROVAL_STATE.equals(state);
+        boolean waitlisted = running && WAITLISTED_STATE.equals(state);
+        boolean promoted = running && CHECK_SPOTS_STATE.equals(state);
+        boolean applies = switch (decision) {
+            case APPROVED, REJECTED, TIMED_OUT -> awaitingApproval;
+            case PROMOTED -> promoted;
+            case EXPIRED -> waitlisted;
+            case CANCELLED -> awaitingApproval || waitlisted || promoted || "SUCCEEDED".equals(record.status());
+        };
+        if (!applies) {
             throw decision == Decision.CANCELLED ? new NotCancellable() : new NotAwaitingApproval();
         }
         String registration = held
                 .orElseThrow(() -> new IllegalStateException("execution " + executionId + " holds no registration"));
+        String cause = decision == Decision.EXPIRED
+                ? "No spot opened within the waitlist's maximum wait (" + waitlistMaxWait + ")." : reason;
         RunningExecution execution = RunningExecution.resumed(new NewExecution(executionId, record.source(),
                 record.inputDocument(), record.requestDigest(), null, null, null, null, record.statusTokenDigest(),
-                record.startedAt()), clock, record.status(), store.history(executionId).size(), reason);
-        if (waiting) {
+                record.startedAt()), clock, record.status(), running ? state : null, store.history(executionId).size(),
+                cause);
+        if (awaitingApproval) {
             execution.exited(AWAIT_APPROVAL_STATE, decision.statusCode,
                     reason == null ? decision.detail : decision.detail + ": " + reason);
+        } else if (waitlisted || promoted) {
+            execution.exited(WAITLISTED_STATE, decision.statusCode, decision.detail);
         }
         exchange.setProperty(EXECUTION, execution);
         exchange.setProperty(RegistrationStates.EXECUTION_ID, executionId);
         exchange.setProperty(SOURCE, record.source());
-        // the decision as a status code, for the router Approval Decision (as every task answers its router)
+        exchange.setProperty(RESUMED_STATE, waitlisted || promoted ? WAITLISTED_STATE : state);
+        exchange.setProperty(SPOTS_HELD, decision == Decision.PROMOTED);
+        // the decision as a status code, for the router after (as every task answers its router)
         exchange.getMessage().setBody(new TaskResult(decision.statusCode,
                 objectMapper.readValue(registration, Registration.class), List.of()));
     }
@@ -336,11 +472,12 @@ public final class Executions {
         execution.entered(CANCELLED_STATE);
         ExecutionResult result = ExecutionResult.cancelled(execution.executionId());
         try (StoreTransaction transaction = store.newTransaction()) {
-            if (!store.advance(transaction, execution.resumedFrom(),
+            capacityLedger.lockDays(transaction);
+            if (!store.advance(transaction, execution.resumedFrom(), execution.resumedState(),
                     completionOf(execution.executionId(), execution.events(), result, null, null))) {
                 throw lostRace(execution, new NotCancellable());
             }
-            capacityLedger.release(transaction, execution.executionId());
+            leave(transaction, execution.executionId());
             transaction.commit();
         }
         recordedEnd(execution, result);
@@ -356,9 +493,24 @@ public final class Executions {
                 ? result.withStatusToken(statusTokens.tokenFor(execution.executionId())) : document;
     }
 
-    /** Executions whose approval deadline has passed: the deadline sweep times each out. */
-    public List<String> pastDeadlines() {
-        return store.pastDeadline(clock.instant(), 100);
+    /** At most this many due executions per sweep; a full one is followed by another at once. */
+    public static final int SWEEP_SIZE = 100;
+
+    /**
+     * Executions due now: approvals past their deadline, waitlisted registrations past their maximum wait, and
+     * promoted ones (due at once); the deadline sweep takes each up with the decision {@link #decisionWhenDue}.
+     */
+    public List<JdbcExecutionStore.Due> pastDeadlines() {
+        return store.pastDeadline(clock.instant(), SWEEP_SIZE);
+    }
+
+    /** What a due execution is taken up for, by the state it waits in. */
+    public Decision decisionWhenDue(@Body JdbcExecutionStore.Due due) {
+        return switch (due.state()) {
+            case WAITLISTED_STATE -> Decision.EXPIRED;
+            case CHECK_SPOTS_STATE -> Decision.PROMOTED;
+            default -> Decision.TIMED_OUT;
+        };
     }
 
     /** The registration awaiting approval of each waiting execution, oldest first. */
@@ -386,7 +538,7 @@ public final class Executions {
     public ResultDocument failed(RunningExecution execution, WorkflowError error, TaskResult last)
             throws JsonProcessingException {
         execution.entered(error.endState());
-        String cause = error == WorkflowError.ApprovalRejected ? execution.reason() : error.cause();
+        String cause = execution.reason() != null ? execution.reason() : error.cause();
         return end(execution, ExecutionResult.failed(execution.executionId(), error, cause, last.problems()));
     }
 
@@ -436,12 +588,13 @@ public final class Executions {
         NewExecution started = execution.started();
         Completion completion = completionOf(execution.executionId(), execution.events(), result, null, null);
         if (execution.resumedFrom() != null) {
-            // rejected or timed out: its hold is released, unless another decision won
+            // rejected, timed out or expired: its hold or its place is given up, unless another decision won
             try (StoreTransaction transaction = store.newTransaction()) {
-                if (!store.advance(transaction, execution.resumedFrom(), completion)) {
+                capacityLedger.lockDays(transaction);
+                if (!store.advance(transaction, execution.resumedFrom(), execution.resumedState(), completion)) {
                     throw lostRace(execution, new NotAwaitingApproval());
                 }
-                capacityLedger.release(transaction, execution.executionId());
+                leave(transaction, execution.executionId());
                 transaction.commit();
             }
             recordedEnd(execution, result);
@@ -457,6 +610,17 @@ public final class Executions {
         }
         recordedEnd(execution, result);
         return answer(execution, result);
+    }
+
+    /**
+     * Within a transaction holding every day's lock: an ending execution gives up its spots (held or confirmed) or
+     * its place on the waitlist, and the spots freed go to the waitlist, oldest first.
+     */
+    private void leave(StoreTransaction transaction, String executionId) throws JsonProcessingException {
+        capacityLedger.leaveWaitlist(transaction, executionId);
+        if (capacityLedger.release(transaction, executionId)) {
+            promoteWaitlisted(transaction);
+        }
     }
 
     /**
@@ -554,12 +718,10 @@ public final class Executions {
      */
     private ResultDocument retryAnswer(CapacityLedger.Confirmation confirmation) {
         if (confirmation.held()) {
-            try {
-                return new StoredResult(resultDocuments.toJsonText(
-                        ExecutionResult.waiting(confirmation.executionId(), AWAIT_APPROVAL_STATE)), 202);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
+            // it waits (for the director, on the waitlist, or runs on after a promotion): where it stands, as stored
+            ExecutionRecord waiting = store.find(confirmation.executionId()).orElseThrow(
+                    () -> new IllegalStateException("execution " + confirmation.executionId() + " vanished"));
+            return new StoredResult(waiting.resultDocument(), 202);
         }
         return confirmationAnswer(confirmation);
     }

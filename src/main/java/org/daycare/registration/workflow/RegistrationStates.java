@@ -8,6 +8,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 import org.daycare.registration.rules.AgeRange;
 import org.daycare.registration.rules.FeeSchedule;
 import org.daycare.registration.rules.InformationCheck;
@@ -54,10 +55,14 @@ public final class RegistrationStates {
         return ageRange.accepts(age) ? TaskResult.ok(aged) : TaskResult.rejected(aged);
     }
 
-    /** Check Spots Availability: 400 when any requested day is already full. */
-    public TaskResult checkSpotsAvailability(@Body TaskResult previous) {
+    /**
+     * Check Spots Availability: 400 when any requested day is already full; 200 at once for a registration promoted
+     * from the waitlist, whose spots were held for it when it was promoted ({@code spotsHeld}).
+     */
+    public TaskResult checkSpotsAvailability(@Body TaskResult previous,
+            @ExchangeProperty(Executions.SPOTS_HELD) Boolean spotsHeld) {
         Registration registration = previous.registration();
-        return capacityLedger.hasFreeSpotOnEach(daysOf(registration))
+        return Boolean.TRUE.equals(spotsHeld) || capacityLedger.hasFreeSpotOnEach(daysOf(registration))
                 ? TaskResult.ok(registration)
                 : TaskResult.rejected(registration);
     }

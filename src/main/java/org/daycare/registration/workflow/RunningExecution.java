@@ -21,6 +21,8 @@ public final class RunningExecution {
     private final Clock clock;
     /** The recorded status a resumed execution moves on from (RUNNING, or SUCCEEDED for a cancellation); null if new. */
     private final String resumedFrom;
+    /** The recorded state it was taken up in (Await Approval, Waitlisted, ...; null for SUCCEEDED); null if new. */
+    private final String resumedState;
     private final int storedEvents;
     private final String reason;
     private final List<ExecutionEvent> events = new ArrayList<>();
@@ -34,22 +36,24 @@ public final class RunningExecution {
      * @param registrationDigest DocumentDigest of the submitted registration_info, kept with a confirmation
      */
     public RunningExecution(NewExecution started, String registrationDigest, Clock clock) {
-        this(started, registrationDigest, clock, null, 0, null);
+        this(started, registrationDigest, clock, null, null, 0, null);
     }
 
     private RunningExecution(NewExecution started, String registrationDigest, Clock clock, String resumedFrom,
-            int storedEvents, String reason) {
+            String resumedState, int storedEvents, String reason) {
         this.started = started;
         this.registrationDigest = registrationDigest;
         this.clock = clock;
         this.resumedFrom = resumedFrom;
+        this.resumedState = resumedState;
         this.storedEvents = storedEvents;
         this.reason = reason;
     }
 
-    /** A recorded execution taken up again from {@code status}, its history {@code storedEvents} long. */
-    static RunningExecution resumed(NewExecution started, Clock clock, String status, int storedEvents, String reason) {
-        return new RunningExecution(started, null, clock, status, storedEvents, reason);
+    /** A recorded execution taken up again from {@code status} and {@code state}, its history {@code storedEvents} long. */
+    static RunningExecution resumed(NewExecution started, Clock clock, String status, String state, int storedEvents,
+            String reason) {
+        return new RunningExecution(started, null, clock, status, state, storedEvents, reason);
     }
 
     public String executionId() {
@@ -69,7 +73,12 @@ public final class RunningExecution {
         return resumedFrom;
     }
 
-    /** The reason a rejection gave. */
+    /** The recorded state it was taken up in, or null. */
+    String resumedState() {
+        return resumedState;
+    }
+
+    /** The cause its failure end gives instead of the error's own: a rejection's reason, an expiry's. */
     String reason() {
         return reason;
     }

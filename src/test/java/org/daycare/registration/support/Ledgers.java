@@ -59,7 +59,7 @@ public final class Ledgers {
 
     public static JdbcCapacityLedger on(DataSource dataSource, Set<DayOfWeek> openDays, int spotsPerDay) {
         JdbcCapacityLedger ledger = new JdbcCapacityLedger(dataSource, new ObjectMapper(), Clock.systemUTC());
-        ledger.setCapacity(openDays.stream().collect(Collectors.toMap(Function.identity(), day -> spotsPerDay)));
+        ledger.seedCapacity(openDays.stream().collect(Collectors.toMap(Function.identity(), day -> spotsPerDay)));
         DATABASES.put(ledger, dataSource);
         return ledger;
     }

@@ -111,7 +111,7 @@ class RegistrationStatesTest {
     void checkSpotsAvailable() throws Exception {
         TaskResult aged = agedRegistration(SUCCESS_CASE, "Monday", "Friday");
 
-        TaskResult result = states.checkSpotsAvailability(aged);
+        TaskResult result = states.checkSpotsAvailability(aged, false);
 
         assertThat(result.statusCode()).isEqualTo(TaskResult.OK);
         assertThat(result.registration()).isEqualTo(aged.registration());
@@ -126,7 +126,7 @@ class RegistrationStatesTest {
         Ledgers.reserve(oneSpot, "earlier-registration", EnumSet.of(FRIDAY));
         RegistrationStates tight = statesWith(oneSpot, FeeSchedule.parse(FEES, 14));
 
-        TaskResult result = tight.checkSpotsAvailability(agedRegistration(SUCCESS_CASE, "Monday", "Friday"));
+        TaskResult result = tight.checkSpotsAvailability(agedRegistration(SUCCESS_CASE, "Monday", "Friday"), false);
 
         assertThat(result.statusCode()).isEqualTo(TaskResult.REJECTED);
         assertThat(result.registration().fees()).isNull();
@@ -139,7 +139,7 @@ class RegistrationStatesTest {
     @DisplayName("Confirm Registration: 200 with fees by age and start_date 2026-12-09 (the spec's SUCCEEDED examples)")
     @CsvSource({SUCCESS_CASE + ", 5, 650", "2023-11-25, 3, 750", "2023-11-26, 2, 800", "2021-11-25, 5, 650"})
     void confirmSetsFeesAndStartDate(String dateOfBirth, int age, int fees) throws Exception {
-        TaskResult available = states.checkSpotsAvailability(agedRegistration(dateOfBirth));
+        TaskResult available = states.checkSpotsAvailability(agedRegistration(dateOfBirth), false);
 
         TaskResult result = confirm(states, database, available, "exec-1");
 
@@ -154,7 +154,7 @@ class RegistrationStatesTest {
     @Test
     @DisplayName("Confirm Registration: holds one spot on each requested day")
     void confirmHoldsSpots() throws Exception {
-        TaskResult available = states.checkSpotsAvailability(agedRegistration(SUCCESS_CASE, "Monday", "Wednesday"));
+        TaskResult available = states.checkSpotsAvailability(agedRegistration(SUCCESS_CASE, "Monday", "Wednesday"), false);
 
         confirm(states, database, available, "exec-1");
 
@@ -172,8 +172,8 @@ class RegistrationStatesTest {
         DataSource oneSpotDatabase = Ledgers.freshH2();
         CapacityLedger oneSpot = Ledgers.on(oneSpotDatabase, WEEKDAYS.days(), 1);
         RegistrationStates tight = statesWith(oneSpot, FeeSchedule.parse(FEES, 14));
-        TaskResult weekdays = tight.checkSpotsAvailability(agedRegistration(SUCCESS_CASE));
-        TaskResult fridays = tight.checkSpotsAvailability(agedRegistration("2023-11-25", "Friday"));
+        TaskResult weekdays = tight.checkSpotsAvailability(agedRegistration(SUCCESS_CASE), false);
+        TaskResult fridays = tight.checkSpotsAvailability(agedRegistration("2023-11-25", "Friday"), false);
         assertThat(weekdays.statusCode()).isEqualTo(TaskResult.OK);
         assertThat(fridays.statusCode()).isEqualTo(TaskResult.OK);
 
@@ -191,7 +191,7 @@ class RegistrationStatesTest {
     @DisplayName("Confirm Registration: an age without a fee fails before any spot is reserved")
     void confirmWithoutFeeReservesNothing() throws Exception {
         RegistrationStates noFeeForFive = statesWith(ledger, FeeSchedule.parse("2:800,3:750,4:700", 14));
-        TaskResult available = noFeeForFive.checkSpotsAvailability(agedRegistration(SUCCESS_CASE));
+        TaskResult available = noFeeForFive.checkSpotsAvailability(agedRegistration(SUCCESS_CASE), false);
 
         assertThatIllegalStateException()
                 .isThrownBy(() -> confirm(noFeeForFive, database, available, "exec-1"))
@@ -213,7 +213,7 @@ class RegistrationStatesTest {
         Executions engine = new Executions(new JdbcExecutionStore(database),
                 new org.daycare.registration.store.JdbcCapacityLedger(database, json, TODAY_CLOCK), new ResultDocuments(json),
                 json, TODAY_CLOCK, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), WorkflowRoutingTest.TEST_TOKENS,
-                java.time.Duration.ofDays(7));
+                java.time.Duration.ofDays(7), false, java.time.Duration.ofDays(90));
         return engine.confirm(execution, states.priceRegistration(available));
     }
 

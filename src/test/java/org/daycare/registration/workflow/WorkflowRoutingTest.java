@@ -54,7 +54,8 @@ class WorkflowRoutingTest extends CamelTestSupport {
     private final HikariDataSource database = Ledgers.freshH2();
     private final CapacityLedger ledger = Ledgers.on(database, WEEKDAYS, 1);
     private final Executions executions = new Executions(new JdbcExecutionStore(database), ledger,
-            new ResultDocuments(JSON), JSON, TODAY, new SimpleMeterRegistry(), TEST_TOKENS, java.time.Duration.ofDays(7));
+            new ResultDocuments(JSON), JSON, TODAY, new SimpleMeterRegistry(), TEST_TOKENS, java.time.Duration.ofDays(7), false,
+            java.time.Duration.ofDays(90));
 
     private static StatusTokens testTokens() {
         try {

@@ -80,7 +80,7 @@ public class RulesBenchmark {
         if (result.statusCode() != TaskResult.OK) {
             return expect(result, n, Documents.Kind.INVALID_AGE);
         }
-        result = states.checkSpotsAvailability(result);
+        result = states.checkSpotsAvailability(result, false);
         if (result.statusCode() != TaskResult.OK) {
             throw new IllegalStateException("no spots in the floor's ledger");
         }
