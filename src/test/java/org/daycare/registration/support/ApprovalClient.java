@@ -111,6 +111,19 @@ public final class ApprovalClient {
                 .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** PUT /capacity/{day} with the admin token and {"total": N}. */
+    public HttpResponse<String> changeCapacity(String day, String body) {
+        return send(request("/capacity/" + day).header("Authorization", "Bearer " + RunningApplication.ADMIN_TOKEN)
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** The ids GET /waitlist lists, in order (the first page of up to 200). */
+    public List<String> waitlisted() {
+        List<String> ids = new ArrayList<>();
+        admin("/waitlist?limit=200").get("waitlist").forEach(item -> ids.add(item.get("executionId").asText()));
+        return ids;
+    }
+
     /** GET /registrations/{id}, the status link, with this bearer token (none when null). */
     public HttpResponse<String> status(String executionId, String bearer) {
         HttpRequest.Builder request = request("/registrations/" + executionId).GET();
