@@ -134,7 +134,7 @@ class OpenApiDocumentTest {
         }
         assertThat(secured).containsExactlyInAnyOrder("GET /executions", "GET /executions/{id}",
                 "GET /executions/{id}/history", "GET /capacity", "GET /approvals", "POST /executions/{id}/approve",
-                "POST /executions/{id}/reject", "POST /executions/{id}/cancel");
+                "POST /executions/{id}/reject", "POST /executions/{id}/cancel", "PUT /capacity/{day}", "GET /waitlist");
     }
 
     @Test
@@ -198,10 +198,22 @@ class OpenApiDocumentTest {
         for (String[] read : new String[][] {{"/executions?limit=1", "/executions"},
                 {"/executions/" + executionId, "/executions/{id}"},
                 {"/executions/" + executionId + "/history", "/executions/{id}/history"},
-                {"/capacity", "/capacity"}}) {
+                {"/capacity", "/capacity"}, {"/waitlist?limit=5", "/waitlist"}}) {
             HttpResponse<String> answer = app.admin(read[0]);
             assertThat(answer.statusCode()).as(read[0]).isEqualTo(200);
             assertValidAnswer("GET", read[1], answer);
+        }
+
+        // a day's total: set to what it is (a change that promotes nobody), below what is reserved, a closed day, junk
+        int mondayTotal = JSON.readTree(app.admin("/capacity").body()).at("/days/0/total").asInt();
+        for (Object[] change : new Object[][] {{"Monday", "{\"total\": " + mondayTotal + "}", 200},
+                {"Monday", "{\"total\": 0}", 409}, {"Saturday", "{\"total\": 3}", 404}, {"Monday", "{}", 400}}) {
+            HttpResponse<String> answer = app.send(HttpRequest.newBuilder(app.uri("/capacity/" + change[0]))
+                    .header("Authorization", "Bearer " + RunningApplication.ADMIN_TOKEN)
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString((String) change[1])));
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(change[2]);
+            assertValidAnswer("PUT", "/capacity/{day}", answer);
         }
     }
 

@@ -36,6 +36,7 @@ public final class StoreGauges implements MultiCollector {
     static final String SPOTS_RESERVED = "daycare_spots_reserved";
     static final String NOTIFICATIONS_PENDING = "daycare_notifications_pending";
     static final String OLDEST_PENDING_AGE = "daycare_notifications_oldest_pending_age_seconds";
+    static final String WAITLIST_LENGTH = "daycare_waitlist_length";
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreGauges.class);
 
@@ -56,9 +57,11 @@ public final class StoreGauges implements MultiCollector {
     public MetricSnapshots collect() {
         Map<DayOfWeek, DayCapacity> capacity = null;
         Backlog backlog = null;
+        double waitlisted = Double.NaN;
         try {
             capacity = capacityLedger.capacity();
             backlog = outbox.backlog();
+            waitlisted = capacityLedger.waitlistLength();
         } catch (RuntimeException unreachable) {
             // the scrape goes on without them; readiness (DatabaseReadiness) reports the outage
             LOG.debug("Database gauges not read: {}", unreachable.getClass().getSimpleName());
@@ -66,7 +69,7 @@ public final class StoreGauges implements MultiCollector {
         GaugeSnapshot.Builder spotsCapacity = GaugeSnapshot.builder().name(SPOTS_CAPACITY)
                 .help("Spots of an opening day");
         GaugeSnapshot.Builder spotsReserved = GaugeSnapshot.builder().name(SPOTS_RESERVED)
-                .help("Spots of an opening day held by confirmed registrations");
+                .help("Spots of an opening day taken by confirmed registrations, or held for ones awaiting approval");
         for (DayOfWeek day : openingDays.days()) {
             DayCapacity spots = capacity == null ? null : capacity.get(day);
             Labels labels = Labels.of("day", OpeningDays.nameOf(day));
@@ -83,12 +86,15 @@ public final class StoreGauges implements MultiCollector {
                         .dataPoint(point(Labels.EMPTY, pending)).build(),
                 GaugeSnapshot.builder().name(OLDEST_PENDING_AGE).unit(Unit.SECONDS)
                         .help("How long the oldest unpublished notification has waited (0 when none waits)")
-                        .dataPoint(point(Labels.EMPTY, oldestAge)).build());
+                        .dataPoint(point(Labels.EMPTY, oldestAge)).build(),
+                GaugeSnapshot.builder().name(WAITLIST_LENGTH)
+                        .help("Registrations waiting on the waitlist")
+                        .dataPoint(point(Labels.EMPTY, waitlisted)).build());
     }
 
     @Override
     public List<String> getPrometheusNames() {
-        return List.of(SPOTS_CAPACITY, SPOTS_RESERVED, NOTIFICATIONS_PENDING, OLDEST_PENDING_AGE);
+        return List.of(SPOTS_CAPACITY, SPOTS_RESERVED, NOTIFICATIONS_PENDING, OLDEST_PENDING_AGE, WAITLIST_LENGTH);
     }
 
     private static GaugeDataPointSnapshot point(Labels labels, double value) {

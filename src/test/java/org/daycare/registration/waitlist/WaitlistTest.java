@@ -87,6 +87,7 @@ class WaitlistTest {
             }
             List<String> waitlisted = submitted.subList(2, 5).stream().map(Submitted::executionId).toList();
             assertThat(http.waitlisted()).containsExactlyElementsOf(waitlisted);
+            assertThat(http.metrics().value("daycare_waitlist_length")).isEqualTo(3.0);
             assertThat(http.notificationsOf(waitlisted.get(0), 1)).extracting(n -> n.get("subject").asText(),
                     n -> n.at("/attributes/outcome").asText()).containsExactly(
                     org.assertj.core.groups.Tuple.tuple("Registration waitlisted", "WAITLISTED"));
