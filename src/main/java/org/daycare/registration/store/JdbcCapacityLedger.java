@@ -255,19 +255,22 @@ public final class JdbcCapacityLedger implements CapacityLedger {
                         while (rows.next() && free.values().stream().anyMatch(n -> n > 0)) {
                             Set<DayOfWeek> days = daysNamed(rows.getString(2));
                             if (days.stream().allMatch(day -> free.getOrDefault(day, 0) > 0)) {
+                                WaitingEntry entry = new WaitingEntry(rows.getString(1), days, rows.getString(3),
+                                        rows.getString(4), rows.getString(5));
+                                if (digestIn(connection, "confirmed_registrations", entry.childKey()).isPresent()
+                                        || !claim.test(entry.executionId())) {
+                                    // the child holds a registration after all, or it left the waitlist meanwhile:
+                                    // the spots stay free for the next that fits
+                                    continue;
+                                }
                                 days.forEach(day -> free.merge(day, -1, Integer::sum));
-                                fitting.add(new WaitingEntry(rows.getString(1), days, rows.getString(3),
-                                        rows.getString(4), rows.getString(5)));
+                                fitting.add(entry);
                             }
                         }
                     }
                 }
                 List<String> promoted = new ArrayList<>();
                 for (WaitingEntry entry : fitting) {
-                    if (digestIn(connection, "confirmed_registrations", entry.childKey()).isPresent()
-                            || !claim.test(entry.executionId())) {
-                        continue; // the child holds a registration after all, or it left the waitlist meanwhile
-                    }
                     Jdbc.update(connection, "DELETE FROM waitlist WHERE execution_id = ?", entry.executionId());
                     Jdbc.update(connection, "INSERT INTO confirmed_registrations (execution_id, child_key, days_of_week,"
                             + " output_document, registration_digest, held, confirmed_at) VALUES (?, ?, ?, ?, ?, TRUE, ?)",
