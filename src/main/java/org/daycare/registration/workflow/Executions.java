@@ -281,32 +281,50 @@ public final class Executions {
             LOG.info("Execution {} awaits approval until {}", execution.executionId(), deadline);
             return new TaskResult(TaskResult.WAITING, held, List.of());
         }
+        return recordWaiting(execution, held, waiting, completion, "awaits approval until " + deadline,
+                transaction -> { },
+                transaction -> capacityLedger.hold(transaction, execution.executionId(), RegistrationStates.daysOf(held),
+                        held, execution.registrationDigest()).outcome(),
+                transaction -> { });
+    }
+
+    /** One step of a durable point's transaction. */
+    private interface InTransaction<T> {
+        T in(StoreTransaction transaction) throws JsonProcessingException;
+    }
+
+    private interface StepInTransaction {
+        void in(StoreTransaction transaction) throws JsonProcessingException;
+    }
+
+    /**
+     * A new execution's waiting durable point, in one transaction: {@code first}, its record, then {@code place} (a
+     * hold, or a place on the waitlist); only when that is CONFIRMED, {@code then} and the commit, and it waits (202).
+     * Otherwise nothing is written and the outcome is the router's: 400, 409 or 303, as Confirm Registration's.
+     */
+    private TaskResult recordWaiting(RunningExecution execution, Registration registration, ExecutionResult waiting,
+            Completion completion, String logged, StepInTransaction first,
+            InTransaction<CapacityLedger.Reservation.Outcome> place, StepInTransaction then) throws JsonProcessingException {
         try (StoreTransaction transaction = store.newTransaction()) {
+            first.in(transaction);
             store.record(transaction, execution.started(), completion);
-            CapacityLedger.Reservation.Outcome outcome = capacityLedger.hold(transaction, execution.executionId(),
-                    RegistrationStates.daysOf(held), held, execution.registrationDigest()).outcome();
-            switch (outcome) {
+            CapacityLedger.Reservation.Outcome outcome = place.in(transaction);
+            return switch (outcome) {
                 case CONFIRMED -> {
+                    then.in(transaction);
                     transaction.commit();
                     execution.recorded(waiting);
-                    LOG.info("Execution {} awaits approval until {}", execution.executionId(), deadline);
-                    return new TaskResult(TaskResult.WAITING, held, List.of());
+                    LOG.info("Execution {} {}", execution.executionId(), logged);
+                    yield new TaskResult(TaskResult.WAITING, registration, List.of());
                 }
-                case NO_SPOTS -> {
-                    return TaskResult.rejected(held);
-                }
-                case SAME_REGISTRATION_CONFIRMED -> {
-                    return TaskResult.alreadyConfirmed(held);
-                }
-                case CHILD_ALREADY_REGISTERED -> {
-                    return TaskResult.alreadyRegistered(held);
-                }
-                default -> throw new IllegalStateException("Await Approval's hold answered " + outcome);
-            }
+                case NO_SPOTS -> TaskResult.rejected(registration);
+                case SAME_REGISTRATION_CONFIRMED -> TaskResult.alreadyConfirmed(registration);
+                case CHILD_ALREADY_REGISTERED -> TaskResult.alreadyRegistered(registration);
+            };
         } catch (JdbcExecutionStore.IdempotencyKeyTaken twin) {
             LOG.info("Execution {} discarded: another with its Idempotency-Key was recorded first", execution.executionId());
             execution.lostToKeyTwin(true);
-            return TaskResult.alreadyConfirmed(held);
+            return TaskResult.alreadyConfirmed(registration);
         }
     }
 
@@ -334,32 +352,11 @@ public final class Executions {
         ExecutionResult result = ExecutionResult.waiting(execution.executionId(), WAITLISTED_STATE);
         Instant deadline = clock.instant().plus(waitlistMaxWait);
         Completion completion = completionOf(execution.executionId(), execution.events(), result, deadline, waiting);
-        try (StoreTransaction transaction = store.newTransaction()) {
-            capacityLedger.lockDays(transaction);
-            store.record(transaction, execution.started(), completion);
-            CapacityLedger.Reservation.Outcome outcome = capacityLedger.joinWaitlist(transaction, execution.executionId(),
-                    RegistrationStates.daysOf(waiting), waiting, execution.registrationDigest()).outcome();
-            switch (outcome) {
-                case CONFIRMED -> {
-                    promoteWaitlisted(transaction);
-                    transaction.commit();
-                    execution.recorded(result);
-                    LOG.info("Execution {} joined the waitlist until {}", execution.executionId(), deadline);
-                    return new TaskResult(TaskResult.WAITING, waiting, List.of());
-                }
-                case SAME_REGISTRATION_CONFIRMED -> {
-                    return TaskResult.alreadyConfirmed(waiting);
-                }
-                case CHILD_ALREADY_REGISTERED -> {
-                    return TaskResult.alreadyRegistered(waiting);
-                }
-                default -> throw new IllegalStateException("Waitlisted's join answered " + outcome);
-            }
-        } catch (JdbcExecutionStore.IdempotencyKeyTaken twin) {
-            LOG.info("Execution {} discarded: another with its Idempotency-Key was recorded first", execution.executionId());
-            execution.lostToKeyTwin(true);
-            return TaskResult.alreadyConfirmed(waiting);
-        }
+        return recordWaiting(execution, waiting, result, completion, "joined the waitlist until " + deadline,
+                capacityLedger::lockDays,
+                transaction -> capacityLedger.joinWaitlist(transaction, execution.executionId(),
+                        RegistrationStates.daysOf(waiting), waiting, execution.registrationDigest()).outcome(),
+                this::promoteWaitlisted);
     }
 
     /**
