@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.daycare.registration.support.ApplicationProcess;
+import org.daycare.registration.support.ApprovalClient;
 import org.daycare.registration.support.RunningApplication;
 import org.daycare.registration.support.StandalonePostgres;
 import org.junit.jupiter.api.Test;
@@ -97,6 +98,59 @@ class LogPrivacyTest {
         assertThat(written).as("tokens are never logged")
                 .doesNotContain(RunningApplication.ADMIN_TOKEN).doesNotContain(WRONG_TOKEN).doesNotContain(KEY);
         for (String personal : List.of(CHILD_FIRST, CHILD_LAST, PARENT_FIRST, EMAIL, PHONE, BORN, TOO_OLD, "2022-02-30")) {
+            assertThat(written).as("the log must not contain %s", personal).doesNotContainIgnoringCase(personal);
+        }
+    }
+
+    /**
+     * The waiting states: a registration awaiting approval rejected with a reason that names the child, a wrong status
+     * token, a waitlisted registration promoted by a cancellation, one cancelled through its status link and one
+     * whose maximum wait passes. None of their personal data, reasons or tokens reaches the log.
+     */
+    @Test
+    void noPersonalDataReachesTheLogFromApprovalsAndTheWaitlist() throws Exception {
+        Path log = Path.of("target/log-privacy-waiting-run.log");
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "logback.configurationFile", Path.of("target/classes/logback.xml").toAbsolutePath().toString(),
+                "daycare.approval.required", "with-special-instructions", "daycare.waitlist.enabled", "true",
+                "daycare.capacity.per-day", "1", "daycare.waitlist.max-wait", "PT3S",
+                "daycare.approval.deadline-check-ms", "100"));
+        String reason = "No place for " + CHILD_FIRST + " " + CHILD_LAST + " this term";
+        String statusToken;
+        try (ApplicationProcess app = ApplicationProcess.start(dataDir, log, settings)) {
+            ApprovalClient client = ApprovalClient.of(app);
+            // awaits approval (it has special instructions), then is rejected with a reason naming the child
+            HttpResponse<String> waiting = post(app, registration(CHILD_FIRST, BORN), null);
+            assertThat(waiting.statusCode()).as(waiting.body()).isEqualTo(202);
+            String awaiting = ApprovalClient.json(waiting).get("executionId").asText();
+            statusToken = ApprovalClient.json(waiting).get("statusToken").asText();
+            // Monday's one spot is held: the next ones wait on the waitlist
+            HttpResponse<String> first = post(app, registration(CHILD_FIRST + "h", BORN).replaceFirst("\"specialInstructions\": \"[^\"]*\"", "\"specialInstructions\": \"\""), null);
+            HttpResponse<String> second = post(app, registration(CHILD_FIRST + "i", BORN).replaceFirst("\"specialInstructions\": \"[^\"]*\"", "\"specialInstructions\": \"\""), null);
+            assertThat(ApprovalClient.json(first).get("state").asText()).isEqualTo("Waitlisted");
+            assertThat(client.status(awaiting, WRONG_TOKEN).statusCode()).isEqualTo(404);
+            assertThat(client.decide(awaiting, "reject", "{\"reason\":\"" + reason + "\"}").statusCode()).isEqualTo(200);
+            // the rejection freed the spot: the first waitlisted one is promoted; the second is cancelled by its family
+            String promoted = ApprovalClient.json(first).get("executionId").asText();
+            await().atMost(Duration.ofSeconds(30)).until(() -> client.execution(promoted).get("status").asText()
+                    .matches("SUCCEEDED|RUNNING") && !client.history(promoted).isEmpty()
+                    && client.history(promoted).contains("EXITED Waitlisted 200 a spot opened"));
+            String cancelled = ApprovalClient.json(second).get("executionId").asText();
+            assertThat(client.cancel(cancelled, ApprovalClient.json(second).get("statusToken").asText()).statusCode())
+                    .isEqualTo(200);
+            // and one more waits until its maximum wait passes
+            HttpResponse<String> expires = post(app, registration(CHILD_FIRST + "j", BORN).replaceFirst("\"specialInstructions\": \"[^\"]*\"", "\"specialInstructions\": \"\""), null);
+            String expiring = ApprovalClient.json(expires).get("executionId").asText();
+            await().atMost(Duration.ofSeconds(30)).until(() -> client.execution(expiring).get("status").asText().equals("FAILED"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dataDir.resolve("notifications/outcomes.jsonl")));
+        }
+
+        String written = Files.readString(log);
+        assertThat(written).contains("joined the waitlist").contains("promoted from the waitlist")
+                .contains("ended: FAILED ApprovalRejected").contains("ended: CANCELLED").contains("ended: FAILED NoSpots");
+        assertThat(written).as("tokens and reasons are never logged").doesNotContain(RunningApplication.ADMIN_TOKEN)
+                .doesNotContain(WRONG_TOKEN).doesNotContain(statusToken).doesNotContain("this term");
+        for (String personal : List.of(CHILD_FIRST, CHILD_LAST, PARENT_FIRST, EMAIL, PHONE, BORN)) {
             assertThat(written).as("the log must not contain %s", personal).doesNotContainIgnoringCase(personal);
         }
     }
