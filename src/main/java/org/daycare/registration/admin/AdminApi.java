@@ -82,7 +82,7 @@ public final class AdminApi {
     /** PUT /capacity/{day}: the day (an English weekday name) and {"total": N}, onto the exchange. */
     public void capacityRequest(org.apache.camel.Exchange exchange) {
         DayOfWeek day = OpeningDays.dayNamed(exchange.getMessage().getHeader("day", String.class))
-                .orElseThrow(() -> new NotFound("Not an opening day."));
+                .orElseThrow(() -> new BadQuery("day must be an English weekday name, e.g. Monday."));
         JsonNode total;
         try {
             byte[] body = exchange.getMessage().getBody(byte[].class);

@@ -258,7 +258,8 @@ public class AdminRoutes extends RouteConfigurationBuilder {
                         .description("{\"total\": N}, N from 0 to " + AdminApi.MAX_TOTAL).endParam();
         answer(admin, 200, "The day as it now stands, and what the change promoted", CapacityChange.class)
                 .endResponseMessage();
-        answer(admin, 400, "The body is not {\"total\": N} with N from 0 to " + AdminApi.MAX_TOTAL, AdminProblem.class)
+        answer(admin, 400, "The day is not a weekday name, or the body is not {\"total\": N} with N from 0 to "
+                + AdminApi.MAX_TOTAL, AdminProblem.class)
                 .endResponseMessage();
         answer(admin, 404, "Not an opening day", AdminProblem.class).endResponseMessage();
         answer(admin, 409, "BelowReserved: more spots are reserved that day than the new total", AdminProblem.class)

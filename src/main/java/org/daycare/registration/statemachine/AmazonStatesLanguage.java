@@ -81,6 +81,9 @@ public final class AmazonStatesLanguage {
 
     /** A task goes on to the one state after it (its router), or ends the execution when nothing follows. */
     private static void next(ObjectNode node, List<Transition> out) {
+        if (out.size() > 1) {
+            throw new IllegalStateException("a task state goes on to one state, its router; this one to " + out);
+        }
         if (out.isEmpty()) {
             node.put("End", true);
         } else {

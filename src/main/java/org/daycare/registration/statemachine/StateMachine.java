@@ -38,10 +38,6 @@ public record StateMachine(
             String condition) {
     }
 
-    public State state(String name) {
-        return states.stream().filter(state -> state.name().equals(name)).findFirst().orElse(null);
-    }
-
     public List<Transition> from(String name) {
         return transitions.stream().filter(transition -> transition.from().equals(name)).toList();
     }

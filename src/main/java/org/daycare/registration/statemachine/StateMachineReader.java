@@ -107,7 +107,8 @@ public final class StateMachineReader {
                 entries.put(uri, Optional.empty());
                 return null;
             }
-            // the entry first (a cycle back into this route finds it), then the rest of the route
+            // the entry first (a cycle back into this route finds it: none, while it is being found), then the rest
+            entries.put(uri, Optional.empty());
             String entry = firstStateOf(route);
             entries.put(uri, Optional.ofNullable(entry));
             walk(route);

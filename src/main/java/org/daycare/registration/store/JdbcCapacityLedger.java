@@ -145,14 +145,16 @@ public final class JdbcCapacityLedger implements CapacityLedger {
     @Override
     public Optional<String> heldRegistration(String executionId) {
         return jdbc.read(connection -> {
-            try (PreparedStatement statement = Jdbc.prepare(connection, "SELECT output_document FROM confirmed_registrations"
+            // the waitlist first: a registration only moves from there to confirmed_registrations (a promotion, one
+            // commit), so one promoted between the two reads is found in the second
+            try (PreparedStatement statement = Jdbc.prepare(connection, "SELECT registration_document FROM waitlist"
                     + " WHERE execution_id = ?", executionId);
                  ResultSet row = statement.executeQuery()) {
                 if (row.next()) {
                     return Optional.of(row.getString(1));
                 }
             }
-            try (PreparedStatement statement = Jdbc.prepare(connection, "SELECT registration_document FROM waitlist"
+            try (PreparedStatement statement = Jdbc.prepare(connection, "SELECT output_document FROM confirmed_registrations"
                     + " WHERE execution_id = ?", executionId);
                  ResultSet row = statement.executeQuery()) {
                 return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
@@ -248,15 +250,23 @@ public final class JdbcCapacityLedger implements CapacityLedger {
                 }
                 List<WaitingEntry> fitting = new ArrayList<>();
                 if (free.values().stream().anyMatch(n -> n > 0)) {
-                    try (PreparedStatement statement = connection.prepareStatement("SELECT execution_id, days_of_week,"
-                            + " child_key, registration_document, registration_digest FROM waitlist ORDER BY arrival");
+                    // only the registrations that ask for no full day can fit: the others are not even read (day
+                    // names are distinct words, so a LIKE per full day filters them); oldest first
+                    StringBuilder select = new StringBuilder("SELECT execution_id, days_of_week, child_key FROM waitlist"
+                            + " WHERE 1 = 1");
+                    for (DayOfWeek day : DayOfWeek.values()) {
+                        if (free.getOrDefault(day, 0) <= 0) {
+                            select.append(" AND days_of_week NOT LIKE '%").append(day.name()).append("%'");
+                        }
+                    }
+                    select.append(" ORDER BY arrival");
+                    try (PreparedStatement statement = connection.prepareStatement(select.toString());
                          ResultSet rows = statement.executeQuery()) {
                         // oldest first; a registration that does not fit keeps its place, a later one may fit
                         while (rows.next() && free.values().stream().anyMatch(n -> n > 0)) {
                             Set<DayOfWeek> days = daysNamed(rows.getString(2));
                             if (days.stream().allMatch(day -> free.getOrDefault(day, 0) > 0)) {
-                                WaitingEntry entry = new WaitingEntry(rows.getString(1), days, rows.getString(3),
-                                        rows.getString(4), rows.getString(5));
+                                WaitingEntry entry = new WaitingEntry(rows.getString(1), days, rows.getString(3));
                                 if (digestIn(connection, "confirmed_registrations", entry.childKey()).isPresent()
                                         || !claim.test(entry.executionId())) {
                                     // the child holds a registration after all, or it left the waitlist meanwhile:
@@ -271,11 +281,12 @@ public final class JdbcCapacityLedger implements CapacityLedger {
                 }
                 List<String> promoted = new ArrayList<>();
                 for (WaitingEntry entry : fitting) {
-                    Jdbc.update(connection, "DELETE FROM waitlist WHERE execution_id = ?", entry.executionId());
+                    // the registration moves from the waitlist to confirmed_registrations, held
                     Jdbc.update(connection, "INSERT INTO confirmed_registrations (execution_id, child_key, days_of_week,"
-                            + " output_document, registration_digest, held, confirmed_at) VALUES (?, ?, ?, ?, ?, TRUE, ?)",
-                            entry.executionId(), entry.childKey(), namesOf(entry.days()), entry.registration(),
-                            entry.registrationDigest(), clock.instant());
+                            + " output_document, registration_digest, held, confirmed_at) SELECT execution_id, child_key,"
+                            + " days_of_week, registration_document, registration_digest, TRUE, ? FROM waitlist"
+                            + " WHERE execution_id = ?", clock.instant(), entry.executionId());
+                    Jdbc.update(connection, "DELETE FROM waitlist WHERE execution_id = ?", entry.executionId());
                     for (DayOfWeek day : new TreeSet<>(entry.days())) {
                         if (Jdbc.update(connection, "UPDATE day_capacity SET reserved_spots = reserved_spots + 1"
                                 + " WHERE day_of_week = ? AND reserved_spots < total_spots", day.name()) == 0) {
@@ -352,8 +363,7 @@ public final class JdbcCapacityLedger implements CapacityLedger {
         });
     }
 
-    private record WaitingEntry(String executionId, Set<DayOfWeek> days, String childKey, String registration,
-            String registrationDigest) {
+    private record WaitingEntry(String executionId, Set<DayOfWeek> days, String childKey) {
     }
 
     /** The registration digest kept with the child's row in {@code table}, if the child has one there. */

@@ -15,6 +15,8 @@ import org.daycare.registration.store.StoreUnavailableException;
 public class DeadlineRoutes extends RouteBuilder {
 
     private static final String SWEEP_FULL = "sweepFull";
+    /** Sweeps in a row at most, each of Executions.SWEEP_SIZE: 10,000 due executions per timer period. */
+    private static final int MAX_SWEEPS = 100;
 
     @Override
     public void configure() {
@@ -25,11 +27,13 @@ public class DeadlineRoutes extends RouteBuilder {
                 .onException(StoreUnavailableException.class).handled(true)
                     .log(LoggingLevel.DEBUG, "Deadlines not checked: ${exception.class.name}")
                 .end()
-                // a full sweep is followed by another at once: a raised total may promote thousands together
+                // A full sweep is followed by another at once (a raised total may promote thousands together), at most
+                // MAX_SWEEPS in a row: rows that keep failing stay due, and must not keep this thread from its timer.
                 .setProperty(SWEEP_FULL, constant(true))
                 .loopDoWhile(exchangeProperty(SWEEP_FULL).isEqualTo(true))
                     .bean("executions", "pastDeadlines")
-                    .setProperty(SWEEP_FULL, simple("${body.size} >= " + Executions.SWEEP_SIZE))
+                    .setProperty(SWEEP_FULL, simple("${body.size} >= " + Executions.SWEEP_SIZE
+                            + " && ${exchangeProperty.CamelLoopIndex} < " + (MAX_SWEEPS - 1)))
                     .split(body())
                         .to("direct:approval-deadline")
                     .end()

@@ -140,7 +140,7 @@ public final class Executions {
         }
         return childKeyOf(document).flatMap(capacityLedger::confirmationFor)
                 .filter(confirmation -> registrationDigest.equals(confirmation.registrationDigest()))
-                .map(this::retryAnswer)
+                .flatMap(this::retryAnswer)
                 .orElse(null);
     }
 
@@ -431,8 +431,7 @@ public final class Executions {
         }
         String registration = held
                 .orElseThrow(() -> new IllegalStateException("execution " + executionId + " holds no registration"));
-        String cause = decision == Decision.EXPIRED
-                ? "No spot opened within the waitlist's maximum wait (" + waitlistMaxWait + ")." : reason;
+        String cause = decision == Decision.EXPIRED ? "No spot opened within the waitlist's maximum wait." : reason;
         RunningExecution execution = RunningExecution.resumed(new NewExecution(executionId, record.source(),
                 record.inputDocument(), record.requestDigest(), null, null, null, null, record.statusTokenDigest(),
                 record.startedAt()), clock, record.status(), running ? state : null, store.history(executionId).size(),
@@ -549,7 +548,7 @@ public final class Executions {
             return replayOf(first.get(), started.requestDigest());
         }
         return capacityLedger.confirmationFor(last.registration().child().identityKey())
-                .map(this::retryAnswer)
+                .flatMap(this::retryAnswer)
                 .orElseThrow(() -> new IllegalStateException("confirmation vanished for execution " + execution.executionId()));
     }
 
@@ -705,14 +704,19 @@ public final class Executions {
      * A keyless retry of the registration a child holds: its confirmation, or, while it awaits approval, that it
      * waits. No status token: whoever sent the same document again may not be whoever sent it first.
      */
-    private ResultDocument retryAnswer(CapacityLedger.Confirmation confirmation) {
+    private Optional<ResultDocument> retryAnswer(CapacityLedger.Confirmation confirmation) {
         if (confirmation.held()) {
-            // it waits (for the director, on the waitlist, or runs on after a promotion): where it stands, as stored
-            ExecutionRecord waiting = store.find(confirmation.executionId()).orElseThrow(
-                    () -> new IllegalStateException("execution " + confirmation.executionId() + " vanished"));
-            return new StoredResult(waiting.resultDocument(), 202);
+            // it waits (for the director, on the waitlist, or runs on after a promotion): where it stands, as stored,
+            // while it still waits; confirmed since, as confirmed; ended otherwise, nothing to answer from (a new
+            // execution starts) and nothing of that end is shown
+            ExecutionRecord waiting = store.find(confirmation.executionId()).orElse(null);
+            if (waiting != null && "RUNNING".equals(waiting.status())) {
+                return Optional.of(new StoredResult(waiting.resultDocument(), 202));
+            }
+            return waiting != null && "SUCCEEDED".equals(waiting.status())
+                    ? Optional.of(new StoredResult(waiting.resultDocument(), 200)) : Optional.empty();
         }
-        return confirmationAnswer(confirmation);
+        return Optional.of(confirmationAnswer(confirmation));
     }
 
     private ResultDocument confirmationAnswer(CapacityLedger.Confirmation confirmation) {
