@@ -41,7 +41,7 @@ class WaitlistTest {
     }
 
     /** A registration of a child of its own for these days. */
-    private static String forDays(String... days) {
+    static String forDays(String... days) {
         return Registrations.successCaseForAnotherChild(info -> {
             var array = info.putArray("daysOfWeek");
             for (String day : days) {
