@@ -14,7 +14,8 @@ import org.daycare.registration.store.StoreUnavailableException;
  */
 public class DeadlineRoutes extends RouteBuilder {
 
-    private static final String SWEEP_FULL = "sweepFull";
+    /** How many due executions the last sweep took: as many as it may take means there may be more. */
+    private static final String SWEPT = "swept";
 
     @Override
     public void configure() {
@@ -26,10 +27,11 @@ public class DeadlineRoutes extends RouteBuilder {
                     .log(LoggingLevel.DEBUG, "Deadlines not checked: ${exception.class.name}")
                 .end()
                 // a full sweep is followed by another at once: a raised total may promote thousands together
-                .setProperty(SWEEP_FULL, constant(true))
-                .loopDoWhile(exchangeProperty(SWEEP_FULL).isEqualTo(true))
+                // (the count, compared by the loop's predicate: a simple expression does not evaluate ">=")
+                .setProperty(SWEPT, constant(Executions.SWEEP_SIZE))
+                .loopDoWhile(exchangeProperty(SWEPT).isGreaterThanOrEqualTo(Executions.SWEEP_SIZE))
                     .bean("executions", "pastDeadlines")
-                    .setProperty(SWEEP_FULL, simple("${body.size} >= " + Executions.SWEEP_SIZE))
+                    .setProperty(SWEPT, simple("${body.size}", Integer.class))
                     .split(body())
                         .to("direct:approval-deadline")
                     .end()

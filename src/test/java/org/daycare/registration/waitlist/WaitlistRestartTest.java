@@ -18,6 +18,7 @@ import org.daycare.registration.support.ApprovalClient;
 import org.daycare.registration.support.Registrations;
 import org.daycare.registration.support.RunningApplication;
 import org.daycare.registration.support.SqlCount;
+import org.daycare.registration.workflow.Executions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -201,6 +202,39 @@ class WaitlistRestartTest {
             }
             assertThat(service.waitlisted()).isEmpty();
             assertThat(service.reservedOnMonday()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theStartUpSweepRunsOnMorePromotionsThanOneSweepTakes() throws Exception {
+        int promotions = Executions.SWEEP_SIZE + 20;
+        Map<String, String> rareSweeps = waitlistWith("daycare.approval.deadline-check-ms", "60000");
+        List<Submitted> submitted;
+        try (ApplicationProcess killed = ApplicationProcess.start(dataDir,
+                Path.of("target/waitlist-restart-many-promotions-killed-jvm.log"), rareSweeps)) {
+            ApprovalClient service = ApprovalClient.of(killed);
+            submitted = new ArrayList<>();
+            for (int i = 0; i <= promotions; i++) {
+                submitted.add(Submitted.of(service.register(mondayOnly())));
+            }
+            assertThat(submitted).extracting(Submitted::status).containsOnlyOnce(201).containsOnly(201, 202);
+            HttpResponse<String> raised = service.changeCapacity("Monday", "{\"total\": " + (promotions + 1) + "}");
+            assertThat(raised.statusCode()).as(raised.body()).isEqualTo(200);
+            assertThat(json(raised).get("promoted")).hasSize(promotions);
+            kill(killed);
+        }
+
+        // Sweeps a minute apart here too: within the wait below only the start-up sweep runs, and it must go on past
+        // its first batch of SWEEP_SIZE for all of them to end.
+        try (ApplicationProcess restarted = ApplicationProcess.start(dataDir,
+                Path.of("target/waitlist-restart-many-promotions-restarted-jvm.log"), rareSweeps)) {
+            ApprovalClient service = ApprovalClient.of(restarted);
+            for (Submitted each : submitted.subList(1, submitted.size())) {
+                await().atMost(WAIT).until(() -> service.statusOf(each.executionId(), each.token()).get("status").asText(),
+                        "SUCCEEDED"::equals);
+            }
+            assertThat(service.admin("/executions?status=RUNNING").get("executions")).isEmpty();
+            assertThat(service.reservedOnMonday()).isEqualTo(promotions + 1);
         }
     }
 
