@@ -211,7 +211,7 @@ final class ApprovalFigure {
      * none is left; times each request and the whole. Every answer is counted under its status code ("200" only
      * when the check passed, else the check's label) and every exception under its class: nothing is dropped.
      */
-    private static Run load(int count, int threads, Function<Integer, HttpRequest> request, HttpClient client,
+    static Run load(int count, int threads, Function<Integer, HttpRequest> request, HttpClient client,
             Check check) {
         long[] nanos = new long[count];
         AtomicInteger next = new AtomicInteger();

@@ -16,11 +16,11 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The benchmark suite's driver (started by bench/run, from the project root): runs the seven figures one after the
+ * The benchmark suite's driver (started by bench/run, from the project root): runs the eight figures one after the
  * other, never two loads at once, prints the table and writes target/bench/results.json (and .txt, .md).
  *
  * <pre>
- * bench/run [--quick] [--only=1,2,3,4,5,6,7]
+ * bench/run [--quick] [--only=1,2,3,4,5,6,7,8]
  * </pre>
  */
 public final class BenchMain {
@@ -54,6 +54,8 @@ public final class BenchMain {
         run(settings, "6", "growth: 0 vs many executions in the database", () -> GrowthFigure.run(settings, report));
         run(settings, "7", "approval path: approve/s for a backlog of waiting executions vs reads",
                 () -> ApprovalFigure.run(settings, report));
+        run(settings, "8", "waitlist: promotions/s from a waitlist of 10,000 (a raise) and by cancellations",
+                () -> WaitlistFigure.run(settings, report));
         double seconds = (System.nanoTime() - started) / 1e9;
         report.meta().put("driver_seconds", Math.round(seconds));
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(ZonedDateTime.now());

@@ -75,6 +75,12 @@ public final class Settings {
     public final int approvalBacklog;
     public final int approvalWarmup;
     public final List<Integer> approvalConcurrency = List.of(8, 32);
+    // waitlist (figure 8)
+    public final int waitlistRounds;
+    public final int waitlistSize;
+    public final int waitlistCancels;
+    public final int waitlistFloor;
+    public final int waitlistWarmup;
     /**
      * The longest wait, after a load run, for the application to be idle again (AppProcess#awaitIdle): the full
      * run waits for any request still in flight; the quick run, a smoke check, does not wait.
@@ -116,6 +122,11 @@ public final class Settings {
         approvalRounds = quick ? 1 : 3;
         approvalBacklog = quick ? 300 : 2_000;
         approvalWarmup = quick ? 200 : 1_000;
+        waitlistRounds = quick ? 1 : 3;
+        waitlistSize = quick ? 1_000 : 10_000;
+        waitlistCancels = quick ? 200 : 2_000;
+        waitlistFloor = quick ? 200 : 2_000;
+        waitlistWarmup = quick ? 200 : 1_000;
         idle = java.time.Duration.ofMillis(quick ? 0 : 30_000);
     }
 

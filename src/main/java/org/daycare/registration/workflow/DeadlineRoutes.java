@@ -1,6 +1,7 @@
 package org.daycare.registration.workflow;
 
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.PredicateBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.daycare.registration.intake.IntakeRoutes;
 import org.daycare.registration.store.StoreUnavailableException;
@@ -9,12 +10,14 @@ import org.daycare.registration.store.StoreUnavailableException;
  * Deadlines: every daycare.approval.deadline-check-ms (and at once at start-up, so a deadline that passed while the
  * service was stopped fires right after), each RUNNING execution that is due is taken up through the workflow's
  * routes (resume-execution): an approval past its deadline times out, a waitlisted registration past its maximum
- * wait expires, and a promoted one (due at once) runs on. Instances sharing a database may race for one: exactly one moves it on,
- * the others find it no longer waiting.
+ * wait expires, and a promoted one (due at once) runs on. Instances sharing a database may race for one: exactly one
+ * moves it on, the others find it no longer waiting.
  */
 public class DeadlineRoutes extends RouteBuilder {
 
-    private static final String SWEEP_FULL = "sweepFull";
+    /** How many due executions the last sweep took: as many as it may take means there may be more. */
+    private static final String SWEPT = "swept";
+    private static final String SWEEPS = "sweeps";
     /** Sweeps in a row at most, each of Executions.SWEEP_SIZE: 10,000 due executions per timer period. */
     private static final int MAX_SWEEPS = 100;
 
@@ -29,11 +32,15 @@ public class DeadlineRoutes extends RouteBuilder {
                 .end()
                 // A full sweep is followed by another at once (a raised total may promote thousands together), at most
                 // MAX_SWEEPS in a row: rows that keep failing stay due, and must not keep this thread from its timer.
-                .setProperty(SWEEP_FULL, constant(true))
-                .loopDoWhile(exchangeProperty(SWEEP_FULL).isEqualTo(true))
+                // The loop's own predicate compares the count (a simple expression used as a value does not
+                // evaluate ">=": it is text).
+                .setProperty(SWEPT, constant(Executions.SWEEP_SIZE))
+                .setProperty(SWEEPS, constant(0))
+                .loopDoWhile(PredicateBuilder.and(exchangeProperty(SWEPT).isGreaterThanOrEqualTo(Executions.SWEEP_SIZE),
+                        exchangeProperty(SWEEPS).isLessThan(MAX_SWEEPS)))
                     .bean("executions", "pastDeadlines")
-                    .setProperty(SWEEP_FULL, simple("${body.size} >= " + Executions.SWEEP_SIZE
-                            + " && ${exchangeProperty.CamelLoopIndex} < " + (MAX_SWEEPS - 1)))
+                    .setProperty(SWEPT, simple("${body.size}", Integer.class))
+                    .process(exchange -> exchange.setProperty(SWEEPS, exchange.getProperty(SWEEPS, Integer.class) + 1))
                     .split(body())
                         .to("direct:approval-deadline")
                     .end()

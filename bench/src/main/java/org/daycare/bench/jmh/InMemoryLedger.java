@@ -2,11 +2,13 @@ package org.daycare.bench.jmh;
 
 import java.time.DayOfWeek;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.Predicate;
 
 import org.daycare.registration.rules.Registration;
 import org.daycare.registration.store.CapacityLedger;
@@ -73,6 +75,48 @@ final class InMemoryLedger implements CapacityLedger {
     @Override
     public Optional<String> heldRegistration(String executionId) {
         throw new UnsupportedOperationException("the rules floor never awaits approval");
+    }
+
+    // Nor is the waitlist on (daycare.waitlist.enabled is false there): nothing joins, leaves or is promoted.
+    @Override
+    public void lockDays(StoreTransaction transaction) {
+        throw new UnsupportedOperationException("the rules floor has no waitlist");
+    }
+
+    @Override
+    public Reservation joinWaitlist(StoreTransaction transaction, String executionId, Set<DayOfWeek> days,
+            Registration registration, String registrationDigest) {
+        throw new UnsupportedOperationException("the rules floor has no waitlist");
+    }
+
+    @Override
+    public boolean leaveWaitlist(StoreTransaction transaction, String executionId) {
+        throw new UnsupportedOperationException("the rules floor has no waitlist");
+    }
+
+    @Override
+    public List<String> promote(StoreTransaction transaction, Predicate<String> claim) {
+        throw new UnsupportedOperationException("the rules floor has no waitlist");
+    }
+
+    @Override
+    public TotalChange changeTotal(StoreTransaction transaction, DayOfWeek day, int total) {
+        throw new UnsupportedOperationException("the rules floor's totals are fixed");
+    }
+
+    @Override
+    public List<WaitlistEntry> waitlist(int limit, int offset) {
+        return List.of();
+    }
+
+    @Override
+    public int waitlistPosition(String executionId) {
+        return 0;
+    }
+
+    @Override
+    public int waitlistLength() {
+        return 0;
     }
 
     @Override
