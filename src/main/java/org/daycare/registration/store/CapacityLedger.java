@@ -66,9 +66,9 @@ public interface CapacityLedger {
      * Within a transaction holding {@link #lockDays}: every waitlisted registration that fits the free spots, oldest
      * first (one that does not fit keeps its place and a later one may), leaves the waitlist with its spots held, as
      * an approval's are, if {@code claim} moves its execution on (false: it left the waitlist meanwhile). Answers
-     * the execution ids promoted, in order.
+     * the execution ids promoted, in order. {@code only}: consider that execution alone (null: the whole waitlist).
      */
-    List<String> promote(StoreTransaction transaction, Predicate<String> claim);
+    List<String> promote(StoreTransaction transaction, String only, Predicate<String> claim);
 
     /** Within a transaction holding {@link #lockDays}: sets a day's total, unless it is below what is reserved. */
     TotalChange changeTotal(StoreTransaction transaction, DayOfWeek day, int total);

@@ -203,11 +203,11 @@ public final class JdbcCapacityLedger implements CapacityLedger {
                     }
                 }
                 long arrival;
-                try (PreparedStatement statement = connection.prepareStatement(
-                        "SELECT COALESCE(MAX(arrival), 0) + 1 FROM waitlist");
+                // a bare MAX over the unique index on arrival: read off its end, not counted up
+                try (PreparedStatement statement = connection.prepareStatement("SELECT MAX(arrival) FROM waitlist");
                      ResultSet row = statement.executeQuery()) {
                     row.next();
-                    arrival = row.getLong(1);
+                    arrival = row.getLong(1) + 1; // 0 when empty
                 }
                 Jdbc.update(connection, "INSERT INTO waitlist (execution_id, arrival, child_key, days_of_week,"
                         + " registration_document, registration_digest, since) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -237,7 +237,7 @@ public final class JdbcCapacityLedger implements CapacityLedger {
     }
 
     @Override
-    public List<String> promote(StoreTransaction transaction, Predicate<String> claim) {
+    public List<String> promote(StoreTransaction transaction, String only, Predicate<String> claim) {
         try {
             return transaction.attempt(connection -> {
                 Map<DayOfWeek, Integer> free = new EnumMap<>(DayOfWeek.class);
@@ -259,8 +259,12 @@ public final class JdbcCapacityLedger implements CapacityLedger {
                             select.append(" AND days_of_week NOT LIKE '%").append(day.name()).append("%'");
                         }
                     }
+                    if (only != null) {
+                        select.append(" AND execution_id = ?");
+                    }
                     select.append(" ORDER BY arrival");
-                    try (PreparedStatement statement = connection.prepareStatement(select.toString());
+                    try (PreparedStatement statement = only == null ? connection.prepareStatement(select.toString())
+                            : Jdbc.prepare(connection, select.toString(), only);
                          ResultSet rows = statement.executeQuery()) {
                         // oldest first; a registration that does not fit keeps its place, a later one may fit
                         while (rows.next() && free.values().stream().anyMatch(n -> n > 0)) {

@@ -356,7 +356,9 @@ public final class Executions {
                 capacityLedger::lockDays,
                 transaction -> capacityLedger.joinWaitlist(transaction, execution.executionId(),
                         RegistrationStates.daysOf(waiting), waiting, execution.registrationDigest()).outcome(),
-                this::promoteWaitlisted);
+                // Before this join no waitlisted registration fit the free spots (every transaction that frees spots
+                // promotes, under the same locks): only the one joining can fit now, if a spot freed since its check.
+                transaction -> promoteWaitlisted(transaction, execution.executionId()));
     }
 
     /**
@@ -365,8 +367,13 @@ public final class Executions {
      * due at once: the deadline sweep takes it up and runs it on, on whichever instance, and again after a crash.
      */
     private List<String> promoteWaitlisted(StoreTransaction transaction) throws JsonProcessingException {
+        return promoteWaitlisted(transaction, null);
+    }
+
+    /** The same, for one waitlisted execution only (null: all of them). */
+    private List<String> promoteWaitlisted(StoreTransaction transaction, String only) throws JsonProcessingException {
         Instant now = clock.instant();
-        List<String> promoted = capacityLedger.promote(transaction, executionId -> {
+        List<String> promoted = capacityLedger.promote(transaction, only, executionId -> {
             try {
                 return store.moveWaiting(transaction, executionId, WAITLISTED_STATE, CHECK_SPOTS_STATE,
                         resultDocuments.toJsonText(ExecutionResult.waiting(executionId, CHECK_SPOTS_STATE)), now);

@@ -95,7 +95,7 @@ final class InMemoryLedger implements CapacityLedger {
     }
 
     @Override
-    public List<String> promote(StoreTransaction transaction, Predicate<String> claim) {
+    public List<String> promote(StoreTransaction transaction, String only, Predicate<String> claim) {
         throw new UnsupportedOperationException("the rules floor has no waitlist");
     }
 
