@@ -37,6 +37,7 @@ import org.daycare.registration.notify.OutboxDrainer;
 import org.daycare.registration.notify.SnsClients;
 import org.daycare.registration.observe.DatabaseReadiness;
 import org.daycare.registration.observe.StoreGauges;
+import org.daycare.registration.statemachine.StateMachineReader;
 import org.daycare.registration.store.NotificationOutbox;
 import org.daycare.registration.rules.AgeRange;
 import org.daycare.registration.rules.FeeSchedule;
@@ -48,6 +49,7 @@ import org.daycare.registration.store.Database;
 import org.daycare.registration.store.JdbcCapacityLedger;
 import org.daycare.registration.store.JdbcExecutionStore;
 import org.daycare.registration.workflow.ApprovalPolicy;
+import org.daycare.registration.workflow.WaitlistPolicy;
 import org.daycare.registration.workflow.Executions;
 import org.daycare.registration.security.StatusTokens;
 import org.daycare.registration.workflow.RegistrationStates;
@@ -285,7 +287,19 @@ public class DaycareConfiguration implements CamelConfiguration {
         }
         return new Executions(executionStore, capacityLedger, resultDocuments, objectMapper, clock, metricsRegistry,
                 StatusTokens.configuredOrGenerated(statusTokenSecret, Path.of(dataDir, "status-token-secret")), timeout,
-                waitlistEnabled, maxWait);
+                maxWait);
+    }
+
+    /** The workflow as its routes define it (GET /state-machine, and its States Language export). */
+    @BindToRegistry
+    public StateMachineReader stateMachineReader(CamelContext camelContext, ObjectMapper objectMapper) {
+        return new StateMachineReader(camelContext, objectMapper);
+    }
+
+    /** Whether a registration that finds a day full joins the waitlist (the router "Waitlist Enabled"). */
+    @BindToRegistry
+    public WaitlistPolicy waitlistPolicy() {
+        return new WaitlistPolicy(waitlistEnabled);
     }
 
     /** Which registrations wait for the director (the router "Approval Required"). */

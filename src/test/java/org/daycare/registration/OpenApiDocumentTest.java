@@ -138,7 +138,8 @@ class OpenApiDocumentTest {
         }
         assertThat(secured).containsExactlyInAnyOrder("GET /executions", "GET /executions/{id}",
                 "GET /executions/{id}/history", "GET /capacity", "GET /approvals", "POST /executions/{id}/approve",
-                "POST /executions/{id}/reject", "POST /executions/{id}/cancel", "PUT /capacity/{day}", "GET /waitlist");
+                "POST /executions/{id}/reject", "POST /executions/{id}/cancel", "PUT /capacity/{day}", "GET /waitlist",
+                "GET /state-machine", "GET /state-machine.asl.json");
     }
 
     @Test
@@ -202,7 +203,8 @@ class OpenApiDocumentTest {
         for (String[] read : new String[][] {{"/executions?limit=1", "/executions"},
                 {"/executions/" + executionId, "/executions/{id}"},
                 {"/executions/" + executionId + "/history", "/executions/{id}/history"},
-                {"/capacity", "/capacity"}, {"/waitlist?limit=5", "/waitlist"}}) {
+                {"/capacity", "/capacity"}, {"/waitlist?limit=5", "/waitlist"}, {"/state-machine", "/state-machine"},
+                {"/state-machine.asl.json", "/state-machine.asl.json"}}) {
             HttpResponse<String> answer = app.admin(read[0]);
             assertThat(answer.statusCode()).as(read[0]).isEqualTo(200);
             assertValidAnswer("GET", read[1], answer);

@@ -13,6 +13,8 @@ import org.apache.camel.model.rest.RestDefinition;
 import org.apache.camel.model.rest.RestParamType;
 import org.apache.camel.model.rest.ResponseMessageDefinition;
 import org.daycare.registration.intake.IntakeRoutes;
+import org.daycare.registration.statemachine.StateMachine;
+import org.daycare.registration.statemachine.StatesLanguageDocument;
 import org.daycare.registration.store.StoreUnavailableException;
 import org.daycare.registration.workflow.ExecutionNotFound;
 import org.daycare.registration.workflow.ExecutionResult;
@@ -90,6 +92,22 @@ public class AdminRoutes extends RouteConfigurationBuilder {
                     .removeHeaders("*")
                     .to(ANSWER);
         }
+
+        // The workflow as the routes define it, and as Amazon States Language
+        from("direct:admin-state-machine")
+                .routeId("admin-state-machine")
+                .routeConfigurationId(ADMIN_ERRORS)
+                .process(this::authorize)
+                .removeHeaders("*")
+                .bean("stateMachineReader", "read")
+                .to(ANSWER);
+        from("direct:admin-state-machine-asl")
+                .routeId("admin-state-machine-asl")
+                .routeConfigurationId(ADMIN_ERRORS)
+                .process(this::authorize)
+                .removeHeaders("*")
+                .bean("stateMachineReader", "asl")
+                .to(ANSWER);
 
         // A day's total at run time, in the workflow engine's transaction: a raise promotes from the waitlist at once
         from("direct:admin-capacity-change")
@@ -247,6 +265,22 @@ public class AdminRoutes extends RouteConfigurationBuilder {
                 .endResponseMessage();
         refusalsAndFailures(admin, false);
         admin.to("direct:admin-capacity-change");
+
+        admin.get("/state-machine").id("getStateMachine")
+                .description("The workflow as the running routes define it: states (task, choice, wait, succeed, fail),"
+                        + " transitions with their conditions, the failure ends with their error and cause")
+                .security(BEARER);
+        answer(admin, 200, "The state machine", StateMachine.class).endResponseMessage();
+        refusalsAndFailures(admin, false);
+        admin.to("direct:admin-state-machine");
+
+        admin.get("/state-machine.asl.json").id("getStateMachineAsl")
+                .description("The same state machine as Amazon States Language, to paste into Step Functions (replace"
+                        + " REGION and ACCOUNT_ID in the ARNs)")
+                .security(BEARER);
+        answer(admin, 200, "The state machine in Amazon States Language", StatesLanguageDocument.class).endResponseMessage();
+        refusalsAndFailures(admin, false);
+        admin.to("direct:admin-state-machine-asl");
 
         admin.get("/waitlist").id("listWaitlist").description("The waitlist in order, a page of it")
                 .security(BEARER)

@@ -1,6 +1,7 @@
 package org.daycare.registration.workflow;
 
 import java.util.Locale;
+import java.util.Optional;
 
 import org.apache.camel.Body;
 
@@ -8,7 +9,7 @@ import org.apache.camel.Body;
  * Which registrations wait for the director's approval ({@code daycare.approval.required}): none (the original
  * flow), all, or those with special instructions (allergies, medication) that are not blank.
  */
-public enum ApprovalPolicy {
+public enum ApprovalPolicy implements ConfigurationSwitch {
     NEVER, ALWAYS, WITH_SPECIAL_INSTRUCTIONS;
 
     public static ApprovalPolicy parse(String configured) {
@@ -30,5 +31,19 @@ public enum ApprovalPolicy {
                 yield instructions != null && !instructions.isBlank();
             }
         };
+    }
+
+    @Override
+    public Optional<Boolean> always() {
+        return switch (this) {
+            case NEVER -> Optional.of(false);
+            case ALWAYS -> Optional.of(true);
+            case WITH_SPECIAL_INSTRUCTIONS -> Optional.empty();
+        };
+    }
+
+    @Override
+    public String condition() {
+        return "$.body.specialInstructions is not blank";
     }
 }

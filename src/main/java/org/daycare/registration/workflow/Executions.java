@@ -58,7 +58,7 @@ public final class Executions {
     public static final String SPOTS_HELD = "spotsHeld";
     /** The recorded state a resumed execution was taken up in, for the route resume-execution. */
     public static final String RESUMED_STATE = "resumedState";
-    static final String CANCELLED_STATE = "Cancelled";
+    public static final String CANCELLED_STATE = "Cancelled";
     /** The exchange properties of a resumed execution: its id, the decision, and a rejection's reason. */
     public static final String RESUME_ID = "resumeExecutionId";
     public static final String DECISION = "decision";
@@ -81,18 +81,16 @@ public final class Executions {
     private final ExecutionMetrics metrics;
     private final StatusTokens statusTokens;
     private final Duration approvalTimeout;
-    private final boolean waitlistEnabled;
     private final Duration waitlistMaxWait;
 
     /**
      * @param meters where the executions' counter and duration histogram are registered (see {@link ExecutionMetrics})
      * @param approvalTimeout how long a registration may await approval (daycare.approval.timeout)
-     * @param waitlistEnabled whether a registration that finds a day full joins the waitlist (daycare.waitlist.enabled)
      * @param waitlistMaxWait how long it may wait there (daycare.waitlist.max-wait)
      */
     public Executions(JdbcExecutionStore store, CapacityLedger capacityLedger, ResultDocuments resultDocuments,
             ObjectMapper objectMapper, Clock clock, MeterRegistry meters, StatusTokens statusTokens,
-            Duration approvalTimeout, boolean waitlistEnabled, Duration waitlistMaxWait) {
+            Duration approvalTimeout, Duration waitlistMaxWait) {
         this.store = store;
         this.capacityLedger = capacityLedger;
         this.resultDocuments = resultDocuments;
@@ -101,7 +99,6 @@ public final class Executions {
         this.metrics = new ExecutionMetrics(meters);
         this.statusTokens = statusTokens;
         this.approvalTimeout = approvalTimeout;
-        this.waitlistEnabled = waitlistEnabled;
         this.waitlistMaxWait = waitlistMaxWait;
     }
 
@@ -322,11 +319,6 @@ public final class Executions {
             waiting = waiting.withPosition(position == 0 ? null : position);
         }
         return answer(execution, waiting);
-    }
-
-    /** Whether a registration that finds a day full joins the waitlist (the router "Waitlist Enabled"). */
-    public boolean isWaitlistEnabled() {
-        return waitlistEnabled;
     }
 
     /**

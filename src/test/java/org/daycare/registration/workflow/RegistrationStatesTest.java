@@ -213,7 +213,7 @@ class RegistrationStatesTest {
         Executions engine = new Executions(new JdbcExecutionStore(database),
                 new org.daycare.registration.store.JdbcCapacityLedger(database, json, TODAY_CLOCK), new ResultDocuments(json),
                 json, TODAY_CLOCK, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), WorkflowRoutingTest.TEST_TOKENS,
-                java.time.Duration.ofDays(7), false, java.time.Duration.ofDays(90));
+                java.time.Duration.ofDays(7), java.time.Duration.ofDays(90));
         return engine.confirm(execution, states.priceRegistration(available));
     }
 

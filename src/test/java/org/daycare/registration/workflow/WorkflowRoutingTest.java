@@ -54,7 +54,7 @@ class WorkflowRoutingTest extends CamelTestSupport {
     private final HikariDataSource database = Ledgers.freshH2();
     private final CapacityLedger ledger = Ledgers.on(database, WEEKDAYS, 1);
     private final Executions executions = new Executions(new JdbcExecutionStore(database), ledger,
-            new ResultDocuments(JSON), JSON, TODAY, new SimpleMeterRegistry(), TEST_TOKENS, java.time.Duration.ofDays(7), false,
+            new ResultDocuments(JSON), JSON, TODAY, new SimpleMeterRegistry(), TEST_TOKENS, java.time.Duration.ofDays(7),
             java.time.Duration.ofDays(90));
 
     private static StatusTokens testTokens() {
@@ -82,6 +82,7 @@ class WorkflowRoutingTest extends CamelTestSupport {
                 new AgeRange(2, 5), FeeSchedule.parse("2:800,3:750,4:700,5:650", 14), ledger, TODAY));
         registry.bind("executions", executions);
         registry.bind("approvalPolicy", ApprovalPolicy.NEVER);
+        registry.bind("waitlistPolicy", new org.daycare.registration.workflow.WaitlistPolicy(false));
     }
 
     @Override
