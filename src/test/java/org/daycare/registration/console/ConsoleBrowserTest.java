@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.daycare.registration.support.ApprovalClient;
 import org.daycare.registration.support.ConsoleBrowser;
 import org.daycare.registration.support.Registrations;
+import org.daycare.registration.support.RouteFileWithOneMoreState;
 import org.daycare.registration.support.RunningApplication;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -255,7 +256,12 @@ class ConsoleBrowserTest {
         browser.screenshot("03-execution-failed");
         graphScreenshot("03-execution-failed-graph");
 
-        // 5. approves a waiting registration and sees it succeed
+        // 5. approves a waiting registration and sees it succeed; while it waits, Await Approval is drawn waiting
+        driver.get(app.uri("/console/#/executions/" + sofia).toString());
+        awaitGraph(sofia);
+        assertThat(drawnStatuses()).containsEntry("Await Approval", "waiting");
+        assertThat(drawnStatuses().values().stream().filter("waiting"::equals)).hasSize(1);
+        assertThat(text("state-details-body")).contains("Await Approval", "waiting here");
         driver.findElement(By.cssSelector("a[data-nav='approvals']")).click();
         waitUntil(d -> !rowIds("approvals-rows").isEmpty());
         assertThat(rowIds("approvals-rows")).as("oldest first").isEqualTo(http.awaitingApproval())
@@ -275,8 +281,10 @@ class ConsoleBrowserTest {
         driver.get(app.uri("/console/#/executions/" + sofia).toString());
         awaitGraph(sofia);
         assertThat(text("execution-facts")).contains("SUCCEEDED");
-        assertThat(passed(drawnStatuses())).contains("Await Approval", "Approval Decision", "Confirm Registration",
-                "Succeeded");
+        assertThat(passed(drawnStatuses())).containsExactlyInAnyOrder("Check Information", "Information Check Result",
+                "Check Age Range", "Age Check Result", "Check Spots Availability", "Spot Availability Result",
+                "Approval Required", "Await Approval", "Hold Result", "Approval Decision", "Confirm Registration",
+                "Confirmation Result", "Succeeded");
 
         // 6. rejects one, a reason required
         driver.findElement(By.cssSelector("a[data-nav='approvals']")).click();
@@ -307,6 +315,8 @@ class ConsoleBrowserTest {
         driver.findElement(By.id("cancel-yes")).click();
         waitUntil(d -> text("notice").contains("cancelled") && text("execution-facts").contains("CANCELLED"));
         waitUntil(d -> "cancelled".equals(drawnStatuses().get("Cancelled")));
+        assertThat(drawnStatuses()).containsEntry("Succeeded", "passed")
+                .doesNotContainValue("failed").doesNotContainValue("waiting");
         assertThat(http.execution(emma).get("status").asText()).isEqualTo("CANCELLED");
         assertThat(driver.findElement(By.id("cancel-area")).isDisplayed()).isFalse();
 
@@ -326,8 +336,12 @@ class ConsoleBrowserTest {
         driver.get(app.uri("/console/#/executions/" + mia).toString());
         waitUntil(d -> text("execution-facts").contains("SUCCEEDED"));
         awaitGraph(mia);
-        assertThat(passed(drawnStatuses())).contains("Waitlisted", "Waitlist Decision", "Confirm Registration",
-                "Succeeded");
+        assertThat(passed(drawnStatuses())).containsExactlyInAnyOrder("Check Information", "Information Check Result",
+                "Check Age Range", "Age Check Result", "Check Spots Availability", "Spot Availability Result",
+                "Waitlisted", "Waitlist Join Result", "Waitlist Decision", "Approval Required", "Confirm Registration",
+                "Confirmation Result", "Succeeded");
+        assertThat(takenTransitions()).contains("Spot Availability Result -> Waitlisted",
+                "Waitlist Decision -> Check Spots Availability", "Spot Availability Result -> Approval Required");
         browser.screenshot("04-execution-promoted");
         graphScreenshot("04-execution-promoted-graph");
 
@@ -411,6 +425,31 @@ class ConsoleBrowserTest {
         assertThat(text("doc-input")).contains(MARKUP_FIRST_NAME, MARKUP_LAST_NAME);
         assertNoScriptRan("execution");
         browser.screenshot("05-markup-as-text");
+    }
+
+    @Test
+    @Order(5)
+    void aStateAddedToTheRouteFileIsDrawnWithoutAnyChangeToTheConsole() throws Exception {
+        Map<String, String> withCheck = RouteFileWithOneMoreState.writeTo(tempDir.resolve("routes-with-one-more-state"));
+        try (RunningApplication other = RunningApplication.start(
+                Files.createDirectories(tempDir.resolve("app-with-one-more-state")), withCheck)) {
+            HttpResponse<String> confirmed = other.postRegistration(Registrations.SUCCESS_CASE);
+            assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(201);
+            String executionId = json(confirmed).get("executionId").asText();
+
+            driver.get(other.uri("/console/#/executions/" + executionId).toString());
+            signIn(RunningApplication.ADMIN_TOKEN);
+            awaitGraph(executionId);
+            assertThat(passed(drawnStatuses())).containsExactlyInAnyOrder("Check Information", "Information Check Result",
+                    "Check Age Range", "Age Check Result", RouteFileWithOneMoreState.TASK, RouteFileWithOneMoreState.ROUTER,
+                    "Check Spots Availability", "Spot Availability Result", "Confirm Registration", "Confirmation Result",
+                    "Succeeded");
+            assertThat(takenTransitions()).contains("Age Check Result -> " + RouteFileWithOneMoreState.TASK,
+                    RouteFileWithOneMoreState.TASK + " -> " + RouteFileWithOneMoreState.ROUTER,
+                    RouteFileWithOneMoreState.ROUTER + " -> Check Spots Availability");
+            assertAccessible("execution (one more state)");
+            browser.screenshot("06-one-more-state");
+        }
     }
 
     // ------------------------------------------------------------------ helpers
