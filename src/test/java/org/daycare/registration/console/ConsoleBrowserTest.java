@@ -531,10 +531,11 @@ class ConsoleBrowserTest {
      */
     private void graphScreenshot(String name) {
         org.openqa.selenium.Dimension size = driver.manage().window().getSize();
-        long graphHeight = (Long) driver.executeScript(
-                "return Math.ceil(document.querySelector('#graph svg').getBoundingClientRect().height);");
-        driver.manage().window().setSize(new org.openqa.selenium.Dimension(size.getWidth(),
-                (int) Math.max(size.getHeight(), graphHeight * 1.25 + 400)));
+        @SuppressWarnings("unchecked")
+        List<Long> graph = (List<Long>) driver.executeScript("var box = document.querySelector('#graph svg')"
+                + ".getBoundingClientRect(); return [Math.ceil(box.width), Math.ceil(box.height)];");
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(
+                (int) Math.max(size.getWidth(), graph.get(0) + 120), (int) Math.max(size.getHeight(), graph.get(1) * 1.25 + 400)));
         WebElement panel = driver.findElement(By.id("graph-panel"));
         driver.executeScript("arguments[0].scrollIntoView()", panel);
         browser.screenshot(name, panel);
