@@ -305,8 +305,17 @@
 
   // ------------------------------------------------------------------ executions
 
+  /** A view opens empty, saying it loads: never with what an earlier visit showed. */
+  function loading(rowsId, summaryId) {
+    $(rowsId).replaceChildren();
+    if (summaryId) {
+      $(summaryId).textContent = 'Loading…';
+    }
+  }
+
   function openExecutions() {
     state.list.shown = null;
+    loading('executions-rows', 'executions-summary');
     show('executions');
     $('filter-status').value = state.list.status;
     $('filter-search').value = state.list.search;
@@ -644,6 +653,7 @@
   // ------------------------------------------------------------------ approvals
 
   function openApprovals() {
+    loading('approvals-rows', 'approvals-summary');
     show('approvals');
     focusTitle('approvals');
     loadApprovals();
@@ -737,6 +747,7 @@
   // ------------------------------------------------------------------ waitlist
 
   function openWaitlist() {
+    loading('waitlist-rows', 'waitlist-summary');
     show('waitlist');
     focusTitle('waitlist');
     loadWaitlist();
@@ -764,6 +775,7 @@
   // ------------------------------------------------------------------ capacity
 
   function openCapacity() {
+    loading('capacity-rows');
     show('capacity');
     focusTitle('capacity');
     loadCapacity();

@@ -165,6 +165,7 @@ class ConsoleBrowserTest {
         assertThat(driver.getCurrentUrl()).isEqualTo(app.uri("/console/").toString());
         assertAccessible("sign-in");
         signIn(RunningApplication.ADMIN_TOKEN);
+        waitUntil(d -> rowIds("executions-rows").size() == SEEDED.size());
         assertAccessible("executions");
         browser.screenshot("01-executions");
         assertThat(rowIds("executions-rows")).as("newest first").startsWith(reversed(SEEDED).subList(0, 10)
@@ -365,13 +366,15 @@ class ConsoleBrowserTest {
         // every admin call of the morning carried the token as a bearer header, and no URL ever held it
         List<ConsoleBrowser.SentRequest> sent = browser.requests();
         assertThat(sent).noneMatch(request -> request.url().contains(RunningApplication.ADMIN_TOKEN));
+        String service = app.uri("/").toString();
         List<ConsoleBrowser.SentRequest> adminCalls = sent.stream()
-                .filter(request -> !request.url().contains("/console")).toList();
+                .filter(request -> request.url().startsWith(service) && !request.url().startsWith(service + "console"))
+                .toList();
         assertThat(adminCalls).isNotEmpty().allMatch(request -> request.headers().containsKey("authorization"));
         assertThat(adminCalls).filteredOn(request -> !request.headers().get("authorization")
                 .equals("Bearer not-the-admin-token-at-all")).isNotEmpty()
                 .allMatch(request -> request.headers().get("authorization").equals("Bearer " + RunningApplication.ADMIN_TOKEN));
-        assertThat(browser.responses()).filteredOn(response -> response.url().contains("/console/"))
+        assertThat(browser.responses()).filteredOn(response -> response.url().startsWith(service + "console"))
                 .isNotEmpty()
                 .allMatch(response -> ConsoleRoutes.CONTENT_SECURITY_POLICY.equals(
                         response.headers().get("content-security-policy")));
