@@ -165,7 +165,7 @@ class ConsoleBrowserTest {
         assertThat(driver.getCurrentUrl()).isEqualTo(app.uri("/console/").toString());
         assertAccessible("sign-in");
         signIn(RunningApplication.ADMIN_TOKEN);
-        waitUntil(d -> rowIds("executions-rows").size() == SEEDED.size());
+        waitUntil("the first page of executions", d -> rowIds("executions-rows").size() == SEEDED.size());
         assertAccessible("executions");
         browser.screenshot("01-executions");
         assertThat(rowIds("executions-rows")).as("newest first").startsWith(reversed(SEEDED).subList(0, 10)
@@ -184,30 +184,34 @@ class ConsoleBrowserTest {
         // paging: 10 a page, the older ones on the next
         new Select(driver.findElement(By.id("filter-size"))).selectByValue("10");
         driver.findElement(By.id("filter-apply")).click();
-        waitUntil(d -> rowIds("executions-rows").size() == 10);
+        waitUntil("a page of 10 executions", d -> rowIds("executions-rows").size() == 10);
         assertThat(rowIds("executions-rows")).containsExactlyElementsOf(reversed(SEEDED).subList(0, 10));
         driver.findElement(By.id("page-older")).click();
-        waitUntil(d -> rowIds("executions-rows").equals(reversed(SEEDED).subList(10, SEEDED.size())));
+        waitUntil("the older page", d -> rowIds("executions-rows").equals(reversed(SEEDED).subList(10, SEEDED.size())));
         assertThat(driver.findElement(By.id("page-older")).isEnabled()).isFalse();
         driver.findElement(By.id("page-newer")).click();
-        waitUntil(d -> rowIds("executions-rows").equals(reversed(SEEDED).subList(0, 10)));
+        waitUntil("the newer page again", d -> rowIds("executions-rows").equals(reversed(SEEDED).subList(0, 10)));
 
         // filter by status
         new Select(driver.findElement(By.id("filter-status"))).selectByValue("FAILED");
         driver.findElement(By.id("filter-apply")).click();
-        waitUntil(d -> rowStatuses().values().stream().allMatch("FAILED"::equals) && rowStatuses().size() == 5);
+        waitUntil("the 5 FAILED executions only",
+                d -> rowStatuses().values().stream().allMatch("FAILED"::equals) && rowStatuses().size() == 5);
         new Select(driver.findElement(By.id("filter-status"))).selectByValue("");
 
         // refreshed while open: a registration that arrives now appears without a click
         driver.findElement(By.id("filter-apply")).click();
-        waitUntil(d -> rowIds("executions-rows").size() == 10 && rowIds("executions-rows").get(0).equals(SEEDED.get(SEEDED.size() - 1)));
+        waitUntil("the unfiltered first page",
+                d -> rowIds("executions-rows").size() == 10 && rowIds("executions-rows").get(0).equals(SEEDED.get(SEEDED.size() - 1)));
         String arrived = submit(201, child("Olivia", "Lindqvist", "2021-07-07", "sara.lindqvist@example.com", "", "Monday"));
-        waitUntil(d -> rowIds("executions-rows").contains(arrived));
+        waitUntil("the new registration in the open list, without a click",
+                d -> rowIds("executions-rows").contains(arrived));
         assertThat(rowIds("executions-rows").get(0)).isEqualTo(arrived);
 
         // 2. searches a family by e-mail (in any case)
         search(OKAFOR_EMAIL.toUpperCase(java.util.Locale.ROOT));
-        waitUntil(d -> Set.copyOf(rowIds("executions-rows")).equals(Set.of(amina, chidi)));
+        waitUntil("the Okafor family's two executions",
+                d -> Set.copyOf(rowIds("executions-rows")).equals(Set.of(amina, chidi)));
 
         // 3. opens a succeeded execution: the drawn path is exactly its states
         click(By.cssSelector("tr[data-execution-id='" + amina + "'] a"));
@@ -227,7 +231,7 @@ class ConsoleBrowserTest {
         WebElement ageCheck = stateElement("Check Age Range");
         driver.executeScript("arguments[0].focus()", ageCheck);
         new Actions(driver).sendKeys(Keys.ENTER).perform();
-        waitUntil(d -> text("state-details-body").contains("Check Age Range"));
+        waitUntil("the details of Check Age Range", d -> text("state-details-body").contains("Check Age Range"));
         assertThat(driver.findElements(By.cssSelector("#state-details-body td.status-code")))
                 .extracting(WebElement::getText).contains("200");
         assertThat(driver.findElements(By.cssSelector("#state-details-body time"))).hasSize(2);
@@ -240,7 +244,8 @@ class ConsoleBrowserTest {
 
         // 4. opens a failed one: the red end, with its error
         driver.navigate().back();
-        waitUntil(d -> Set.copyOf(rowIds("executions-rows")).equals(Set.of(amina, chidi)));
+        waitUntil("the Okafor family's two executions",
+                d -> Set.copyOf(rowIds("executions-rows")).equals(Set.of(amina, chidi)));
         click(By.cssSelector("tr[data-execution-id='" + chidi + "'] a"));
         awaitGraph(chidi);
         assertAccessible("execution (failed)");
@@ -264,18 +269,19 @@ class ConsoleBrowserTest {
         assertThat(drawnStatuses().values().stream().filter("waiting"::equals)).hasSize(1);
         assertThat(text("state-details-body")).contains("Await Approval", "waiting here");
         driver.findElement(By.cssSelector("a[data-nav='approvals']")).click();
-        waitUntil(d -> !rowIds("approvals-rows").isEmpty());
+        waitUntil("the approval queue", d -> !rowIds("approvals-rows").isEmpty());
         assertThat(rowIds("approvals-rows")).as("oldest first").isEqualTo(http.awaitingApproval())
                 .containsSubsequence(sofia, noah);
         assertAccessible("approvals");
         // the family cancels one behind the staff member's back: approving it then is explained
         assertThat(http.decide(ida, "cancel", null).statusCode()).isEqualTo(200);
         row("approvals-rows", ida).findElement(By.cssSelector("button.approve")).click();
-        waitUntil(d -> text("problem").contains("no longer awaits approval"));
-        waitUntil(d -> !rowIds("approvals-rows").contains(ida));
+        waitUntil("the message that it no longer awaits approval",
+                d -> text("problem").contains("no longer awaits approval"));
+        waitUntil("the cancelled one gone from the queue", d -> !rowIds("approvals-rows").contains(ida));
         // approved from the keyboard
         row("approvals-rows", sofia).findElement(By.cssSelector("button.approve")).sendKeys(Keys.ENTER);
-        waitUntil(d -> text("notice").contains("Approved Sofia Rossi"));
+        waitUntil("the approval's confirmation", d -> text("notice").contains("Approved Sofia Rossi"));
         assertThat(text("notice")).contains("SUCCEEDED");
         assertThat(rowIds("approvals-rows")).doesNotContain(sofia);
         assertThat(http.execution(sofia).get("status").asText()).isEqualTo("SUCCEEDED");
@@ -289,17 +295,17 @@ class ConsoleBrowserTest {
 
         // 6. rejects one, a reason required
         driver.findElement(By.cssSelector("a[data-nav='approvals']")).click();
-        waitUntil(d -> rowIds("approvals-rows").contains(noah));
+        waitUntil("Noah in the queue", d -> rowIds("approvals-rows").contains(noah));
         row("approvals-rows", noah).findElement(By.cssSelector("button.reject")).click();
         WebElement reason = row("approvals-rows", noah).findElement(By.tagName("textarea"));
         assertThat(driver.switchTo().activeElement()).isEqualTo(reason);
         assertAccessible("approvals (rejecting)");
         row("approvals-rows", noah).findElement(By.cssSelector("button.confirm-reject")).click();
-        waitUntil(d -> text("problem").contains("A reason is required"));
+        waitUntil("the message that a reason is required", d -> text("problem").contains("A reason is required"));
         assertThat(http.execution(noah).get("status").asText()).isEqualTo("RUNNING");
         reason.sendKeys("The toddler group is full this term.");
         row("approvals-rows", noah).findElement(By.cssSelector("button.confirm-reject")).click();
-        waitUntil(d -> text("notice").contains("Rejected Noah Berg"));
+        waitUntil("the rejection's confirmation", d -> text("notice").contains("Rejected Noah Berg"));
         JsonNode rejected = http.execution(noah);
         assertThat(rejected.get("status").asText()).isEqualTo("FAILED");
         assertThat(rejected.get("error").asText()).isEqualTo("ApprovalRejected");
@@ -308,14 +314,15 @@ class ConsoleBrowserTest {
         // 7. cancels a confirmed one
         driver.findElement(By.cssSelector("a[data-nav='executions']")).click();
         search("Weber");
-        waitUntil(d -> rowIds("executions-rows").equals(List.of(emma)));
+        waitUntil("Emma Weber's execution, alone", d -> rowIds("executions-rows").equals(List.of(emma)));
         click(By.cssSelector("tr[data-execution-id='" + emma + "'] a"));
         awaitGraph(emma);
         driver.findElement(By.id("cancel-start")).click();
         assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("cancel-no");
         driver.findElement(By.id("cancel-yes")).click();
-        waitUntil(d -> text("notice").contains("cancelled") && text("execution-facts").contains("CANCELLED"));
-        waitUntil(d -> "cancelled".equals(drawnStatuses().get("Cancelled")));
+        waitUntil("the cancellation, and the execution CANCELLED",
+                d -> text("notice").contains("cancelled") && text("execution-facts").contains("CANCELLED"));
+        waitUntil("Cancelled drawn cancelled", d -> "cancelled".equals(drawnStatuses().get("Cancelled")));
         assertThat(drawnStatuses()).containsEntry("Succeeded", "passed")
                 .doesNotContainValue("failed").doesNotContainValue("waiting");
         assertThat(http.execution(emma).get("status").asText()).isEqualTo("CANCELLED");
@@ -323,19 +330,19 @@ class ConsoleBrowserTest {
 
         // 8. raises a day's capacity and sees a waitlisted registration confirmed
         driver.findElement(By.cssSelector("a[data-nav='waitlist']")).click();
-        waitUntil(d -> rowIds("waitlist-rows").equals(List.of(mia)));
+        waitUntil("Mia alone on the waitlist", d -> rowIds("waitlist-rows").equals(List.of(mia)));
         assertThat(driver.findElement(By.cssSelector("#waitlist-rows td.position")).getText()).isEqualTo("1");
         assertAccessible("waitlist");
         driver.findElement(By.cssSelector("a[data-nav='capacity']")).click();
-        WebElement friday = waitUntil(d -> d.findElement(By.id("total-Friday")));
+        WebElement friday = waitUntil("Friday's total", d -> d.findElement(By.id("total-Friday")));
         assertAccessible("capacity");
         assertThat(friday.getAttribute("value")).isEqualTo("1");
         friday.clear();
         friday.sendKeys("2", Keys.ENTER);
-        waitUntil(d -> text("notice").contains("Friday: 2 spots in total"));
+        waitUntil("the new total's confirmation", d -> text("notice").contains("Friday: 2 spots in total"));
         assertThat(text("notice")).contains("1 registration was taken off the waitlist");
         driver.get(app.uri("/console/#/executions/" + mia).toString());
-        waitUntil(d -> text("execution-facts").contains("SUCCEEDED"));
+        waitUntil("the promoted registration SUCCEEDED", d -> text("execution-facts").contains("SUCCEEDED"));
         awaitGraph(mia);
         assertThat(passed(drawnStatuses())).containsExactlyInAnyOrder("Check Information", "Information Check Result",
                 "Check Age Range", "Age Check Result", "Check Spots Availability", "Spot Availability Result",
@@ -357,7 +364,8 @@ class ConsoleBrowserTest {
         assertThat(driver.findElement(By.id("view-executions")).isDisplayed()).isFalse();
         // a wrong token stays at sign-in, with a message
         signInWith("not-the-admin-token-at-all");
-        waitUntil(d -> text("problem").contains("This token was not accepted"));
+        waitUntil("the message that the token was not accepted",
+                d -> text("problem").contains("This token was not accepted"));
         assertThat(driver.findElement(By.id("view-sign-in")).isDisplayed()).isTrue();
         assertThat(driver.findElement(By.id("nav")).isDisplayed()).isFalse();
         assertThat(driver.executeScript("return sessionStorage.getItem('daycare.adminToken')")).isNull();
@@ -388,7 +396,7 @@ class ConsoleBrowserTest {
         driver.executeScript("sessionStorage.setItem('daycare.adminToken', 'a-token-the-service-no-longer-takes')");
         driver.findElement(By.cssSelector("a[data-nav='capacity']")).click();
         visible("sign-in-title");
-        waitUntil(d -> text("problem").contains("Sign in again"));
+        waitUntil("the message to sign in again", d -> text("problem").contains("Sign in again"));
         assertThat(driver.executeScript("return sessionStorage.getItem('daycare.adminToken')")).isNull();
         signIn(RunningApplication.ADMIN_TOKEN);
         assertThat(driver.getCurrentUrl()).endsWith("#/capacity");
@@ -400,7 +408,7 @@ class ConsoleBrowserTest {
         signIn(RunningApplication.ADMIN_TOKEN);
 
         driver.findElement(By.cssSelector("a[data-nav='approvals']")).click();
-        waitUntil(d -> rowIds("approvals-rows").contains(markup));
+        waitUntil("the child named like markup in the queue", d -> rowIds("approvals-rows").contains(markup));
         assertThat(row("approvals-rows", markup).findElement(By.cssSelector("td.child")).getText())
                 .isEqualTo(MARKUP_FIRST_NAME + " " + MARKUP_LAST_NAME);
         assertThat(row("approvals-rows", markup).findElement(By.cssSelector("td.instructions")).getText())
@@ -411,12 +419,13 @@ class ConsoleBrowserTest {
         row("approvals-rows", markup).findElement(By.cssSelector("button.reject")).click();
         row("approvals-rows", markup).findElement(By.tagName("textarea")).sendKeys(MARKUP_REASON);
         row("approvals-rows", markup).findElement(By.cssSelector("button.confirm-reject")).click();
-        waitUntil(d -> text("notice").contains("Rejected " + MARKUP_FIRST_NAME + " " + MARKUP_LAST_NAME));
+        waitUntil("the rejection's confirmation",
+                d -> text("notice").contains("Rejected " + MARKUP_FIRST_NAME + " " + MARKUP_LAST_NAME));
         assertNoScriptRan("approvals, after the rejection");
 
         driver.findElement(By.cssSelector("a[data-nav='executions']")).click();
         search(MARKUP_LAST_NAME);
-        waitUntil(d -> rowIds("executions-rows").equals(List.of(markup)));
+        waitUntil("the markup child's execution, alone", d -> rowIds("executions-rows").equals(List.of(markup)));
         assertThat(row("executions-rows", markup).findElement(By.cssSelector("td.cause")).getText())
                 .isEqualTo("ApprovalRejected: " + MARKUP_REASON);
         assertThat(text("executions-summary")).contains(MARKUP_LAST_NAME);
@@ -502,7 +511,7 @@ class ConsoleBrowserTest {
 
     private void signIn(String token) {
         signInWith(token);
-        waitUntil(d -> !d.findElement(By.id("view-sign-in")).isDisplayed());
+        waitUntil("signed in", d -> !d.findElement(By.id("view-sign-in")).isDisplayed());
     }
 
     private void signInWith(String token) {
@@ -523,7 +532,7 @@ class ConsoleBrowserTest {
     }
 
     private void awaitGraph(String executionId) {
-        waitUntil(d -> d.getCurrentUrl().endsWith("#/executions/" + executionId)
+        waitUntil("the graph of " + executionId, d -> d.getCurrentUrl().endsWith("#/executions/" + executionId)
                 && text("execution-title").contains(executionId)
                 && !d.findElements(By.cssSelector("#graph [data-state]")).isEmpty());
     }
@@ -547,7 +556,7 @@ class ConsoleBrowserTest {
 
     /** Clicks what the selector finds, found again if the page replaced it meanwhile (a refresh of the list). */
     private void click(By selector) {
-        waitUntil(d -> {
+        waitUntil("a click on \" + selector + \"", d -> {
             d.findElement(selector).click();
             return true;
         });
@@ -603,14 +612,16 @@ class ConsoleBrowserTest {
     }
 
     private WebElement visible(String id) {
-        return waitUntil(d -> {
+        return waitUntil("#\" + id + \" shown", d -> {
             WebElement element = d.findElement(By.id(id));
             return element.isDisplayed() ? element : null;
         });
     }
 
-    private <T> T waitUntil(Function<org.openqa.selenium.WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT, Duration.ofMillis(100)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+    /** Waits for the condition (what it says, in the failure's message), finding elements again if replaced. */
+    private <T> T waitUntil(String what, Function<org.openqa.selenium.WebDriver, T> condition) {
+        return new WebDriverWait(driver, WAIT, Duration.ofMillis(100)).withMessage(what)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .until(condition::apply);
     }
 
