@@ -283,7 +283,7 @@ class ConsoleBrowserTest {
         row("approvals-rows", sofia).findElement(By.cssSelector("button.approve")).sendKeys(Keys.ENTER);
         waitUntil("the approval's confirmation", d -> text("notice").contains("Approved Sofia Rossi"));
         assertThat(text("notice")).contains("SUCCEEDED");
-        assertThat(rowIds("approvals-rows")).doesNotContain(sofia);
+        waitUntil("the approved one gone from the queue", d -> !rowIds("approvals-rows").contains(sofia));
         assertThat(http.execution(sofia).get("status").asText()).isEqualTo("SUCCEEDED");
         driver.get(app.uri("/console/#/executions/" + sofia).toString());
         awaitGraph(sofia);
