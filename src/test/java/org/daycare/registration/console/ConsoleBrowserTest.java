@@ -370,6 +370,11 @@ class ConsoleBrowserTest {
         assertThat(driver.findElement(By.id("nav")).isDisplayed()).isFalse();
         assertThat(driver.executeScript("return sessionStorage.getItem('daycare.adminToken')")).isNull();
         assertAccessible("sign-in (refused)");
+        // the right token then: whatever the wrong one set off was sent before this, and is counted below
+        signIn(RunningApplication.ADMIN_TOKEN);
+        waitUntil("the first page of executions", d -> !rowIds("executions-rows").isEmpty());
+        driver.findElement(By.id("sign-out")).click();
+        visible("sign-in-title");
 
         // every admin call of the morning carried the token as a bearer header, and no URL ever held it
         List<ConsoleBrowser.SentRequest> sent = browser.requests();
@@ -379,6 +384,9 @@ class ConsoleBrowserTest {
                 .filter(request -> request.url().startsWith(service) && !request.url().startsWith(service + "console"))
                 .toList();
         assertThat(adminCalls).isNotEmpty().allMatch(request -> request.headers().containsKey("authorization"));
+        assertThat(adminCalls).as("the wrong token was sent once, to check it, and never used")
+                .filteredOn(request -> request.headers().get("authorization").equals("Bearer not-the-admin-token-at-all"))
+                .hasSize(1);
         assertThat(adminCalls).filteredOn(request -> !request.headers().get("authorization")
                 .equals("Bearer not-the-admin-token-at-all")).isNotEmpty()
                 .allMatch(request -> request.headers().get("authorization").equals("Bearer " + RunningApplication.ADMIN_TOKEN));
