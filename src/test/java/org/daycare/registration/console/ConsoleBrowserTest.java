@@ -372,7 +372,8 @@ class ConsoleBrowserTest {
         assertAccessible("sign-in (refused)");
         // the right token then: whatever the wrong one set off was sent before this, and is counted below
         signIn(RunningApplication.ADMIN_TOKEN);
-        waitUntil("the first page of executions", d -> !rowIds("executions-rows").isEmpty());
+        // back where the browser's Back button had gone (the capacity), which the sign-in then opened
+        waitUntil("the capacity", d -> d.findElement(By.id("total-Friday")).isDisplayed());
         driver.findElement(By.id("sign-out")).click();
         visible("sign-in-title");
 
