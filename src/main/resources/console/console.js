@@ -83,7 +83,8 @@
   }
 
   function executionLink(executionId, label) {
-    return el('a', { href: '#/executions/' + encodeURIComponent(executionId), 'class': 'mono' }, label || executionId);
+    return el('a', { href: '#/executions/' + encodeURIComponent(executionId), 'class': label ? null : 'mono' },
+        label || executionId);
   }
 
   // ------------------------------------------------------------------ messages

@@ -300,6 +300,7 @@ class ConsoleBrowserTest {
         WebElement reason = row("approvals-rows", noah).findElement(By.tagName("textarea"));
         assertThat(driver.switchTo().activeElement()).isEqualTo(reason);
         assertAccessible("approvals (rejecting)");
+        browser.screenshot("07-approvals-rejecting");
         row("approvals-rows", noah).findElement(By.cssSelector("button.confirm-reject")).click();
         waitUntil("the message that a reason is required", d -> text("problem").contains("A reason is required"));
         assertThat(http.execution(noah).get("status").asText()).isEqualTo("RUNNING");
@@ -333,9 +334,11 @@ class ConsoleBrowserTest {
         waitUntil("Mia alone on the waitlist", d -> rowIds("waitlist-rows").equals(List.of(mia)));
         assertThat(driver.findElement(By.cssSelector("#waitlist-rows td.position")).getText()).isEqualTo("1");
         assertAccessible("waitlist");
+        browser.screenshot("08-waitlist");
         driver.findElement(By.cssSelector("a[data-nav='capacity']")).click();
         WebElement friday = waitUntil("Friday's total", d -> d.findElement(By.id("total-Friday")));
         assertAccessible("capacity");
+        browser.screenshot("09-capacity");
         assertThat(friday.getAttribute("value")).isEqualTo("1");
         friday.clear();
         friday.sendKeys("2", Keys.ENTER);
@@ -370,6 +373,7 @@ class ConsoleBrowserTest {
         assertThat(driver.findElement(By.id("nav")).isDisplayed()).isFalse();
         assertThat(driver.executeScript("return sessionStorage.getItem('daycare.adminToken')")).isNull();
         assertAccessible("sign-in (refused)");
+        browser.screenshot("10-sign-in-refused");
         // the right token then: whatever the wrong one set off was sent before this, and is counted below
         signIn(RunningApplication.ADMIN_TOKEN);
         // back where the browser's Back button had gone (the capacity), which the sign-in then opened
