@@ -668,8 +668,9 @@
         var approve = el('button', { type: 'button', 'class': 'approve', 'aria-label': 'Approve ' + childName }, 'Approve');
         var reject = el('button', { type: 'button', 'class': 'reject secondary', 'aria-label': 'Reject ' + childName,
           'aria-expanded': 'false' }, 'Reject');
-        var cell = el('td', { 'class': 'actions' }, approve, reject,
-            executionLink(item.executionId, 'Open'));
+        var open = executionLink(item.executionId, 'Open');
+        open.setAttribute('aria-label', 'Open the registration of ' + childName);
+        var cell = el('td', { 'class': 'actions' }, approve, reject, open);
         approve.addEventListener('click', function () { decide(item, childName, 'approve'); });
         reject.addEventListener('click', function () { openRejection(item, childName, cell, reject); });
         rows.push(el('tr', { 'data-execution-id': item.executionId },
