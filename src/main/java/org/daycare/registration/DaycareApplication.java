@@ -2,6 +2,7 @@ package org.daycare.registration;
 
 import org.apache.camel.main.Main;
 import org.daycare.registration.admin.AdminRoutes;
+import org.daycare.registration.console.ConsoleRoutes;
 import org.daycare.registration.family.StatusLinkRoutes;
 import org.daycare.registration.workflow.DeadlineRoutes;
 import org.daycare.registration.intake.EchoRoutes;
@@ -34,6 +35,7 @@ public final class DaycareApplication {
         main.configure().addConfiguration(new DaycareConfiguration());
         main.configure().addRoutesBuilder(HttpApi.class, SubmissionErrorHandling.class, IntakeRoutes.class,
                 EchoRoutes.class, AdminRoutes.class, StatusLinkRoutes.class, NotificationRoutes.class, DeadlineRoutes.class);
+        main.configure().addRoutesBuilder(ConsoleRoutes.class);
         main.setDefaultPropertyPlaceholderLocation(CONFIGURATION);
         return main;
     }

@@ -26,6 +26,7 @@ import org.apache.camel.http.base.HttpHeaderFilterStrategy;
 import org.apache.camel.spi.HeaderFilterStrategy;
 import org.daycare.registration.admin.AdminApi;
 import org.daycare.registration.admin.AdminToken;
+import org.daycare.registration.console.ConsoleAssets;
 import org.daycare.registration.family.StatusLinks;
 import org.daycare.registration.intake.InboxLocks;
 import org.daycare.registration.intake.RegistrationDocumentReader;
@@ -336,6 +337,12 @@ public class DaycareConfiguration implements CamelConfiguration {
     public StatusLinks statusLinks(JdbcExecutionStore executionStore, AdminToken adminToken,
             CapacityLedger capacityLedger, ObjectMapper objectMapper) {
         return new StatusLinks(executionStore, adminToken, capacityLedger, objectMapper);
+    }
+
+    /** The console's files, from the jar (ConsoleRoutes serves them at /console/). */
+    @BindToRegistry
+    public ConsoleAssets consoleAssets() {
+        return new ConsoleAssets();
     }
 
     @BindToRegistry

@@ -14,6 +14,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.daycare.registration.support.RouteFileWithOneMoreState;
 import org.daycare.registration.support.RunningApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,38 +125,9 @@ class StateMachineTest {
     @Test
     void aStateAddedToTheRouteFileIsInTheMachineWithoutAnyOtherChange() throws Exception {
         // the shipped route file with one more check between Check Age Range and Check Spots Availability
-        String routes = Files.readString(Path.of("routes/registration-workflow.camel.yaml"));
-        String ageResult = "                  - to: direct:check-spots-availability\n";
-        assertThat(routes).contains(ageResult);
-        String withCheck = routes.replaceFirst(java.util.regex.Pattern.quote(ageResult),
-                java.util.regex.Matcher.quoteReplacement("                  - to: direct:check-vaccination\n")) + """
-
-                - route:
-                    id: check-vaccination
-                    routeConfigurationId: submission-inner-routes
-                    from:
-                      uri: direct:check-vaccination
-                      steps:
-                        - bean:
-                            ref: executions
-                            method: "entered(${exchangeProperty.execution}, 'Check Vaccination')"
-                        - bean:
-                            ref: executions
-                            method: "exited(${exchangeProperty.execution}, 'Check Vaccination', ${body.statusCode})"
-                        - choice:
-                            id: Vaccination Check Result
-                            when:
-                              - jsonpath: "$[?(@.statusCode == 200)]"
-                                steps:
-                                  - to: direct:check-spots-availability
-                              - jsonpath: "$[?(@.statusCode == 400)]"
-                                steps:
-                                  - to: direct:notify-invalid-age
-                """;
-        Path routeDir = Files.createDirectories(dataDir.resolve("routes"));
-        Files.writeString(routeDir.resolve("registration-workflow.camel.yaml"), withCheck);
+        Map<String, String> withCheck = RouteFileWithOneMoreState.writeTo(dataDir.resolve("routes"));
         try (RunningApplication app = RunningApplication.start(Files.createDirectories(dataDir.resolve("app")),
-                Map.of("camel.main.routes-include-pattern", "file:" + routeDir + "/*.camel.yaml"))) {
+                withCheck)) {
             JsonNode machine = get(app, "/state-machine");
             assertThat(states(machine)).contains("task Check Vaccination", "choice Vaccination Check Result");
             assertThat(transitions(machine)).contains(
