@@ -164,7 +164,10 @@
       throw new Problem(GENERIC[0], 0, null);
     }).catch(function (failure) {
       if (failure instanceof Problem && failure.status === 401 && withToken === undefined) {
-        signOut(GENERIC[401], true);
+        // two calls refused together: the first signs out (and keeps where to return), the second only stops
+        if (token()) {
+          signOut(GENERIC[401], true);
+        }
         throw new SignedOut();
       }
       throw failure;
@@ -223,7 +226,7 @@
       focusTitle('sign-in');
       return;
     }
-    var match = /^#\/executions\/([^/?]+)$/.exec(hash);
+    var match = /^#\/executions\/([A-Za-z0-9-]{1,64})$/.exec(hash);
     if (match) {
       openExecution(decodeURIComponent(match[1]));
     } else if (hash === '#/approvals') {
@@ -509,7 +512,7 @@
   }
 
   function currentExecutionId() {
-    var match = /^#\/executions\/([^/?]+)$/.exec(location.hash || '');
+    var match = /^#\/executions\/([A-Za-z0-9-]{1,64})$/.exec(location.hash || '');
     return match ? decodeURIComponent(match[1]) : null;
   }
 
@@ -662,6 +665,9 @@
 
   function loadApprovals() {
     return call('GET', '/approvals').then(function (queue) {
+      if (!token()) {
+        return; // signed out meanwhile: nothing of it is shown again
+      }
       var rows = [];
       queue.approvals.forEach(function (item) {
         var childName = [item.childFirstName, item.childLastName].filter(Boolean).join(' ');
@@ -758,6 +764,9 @@
   function loadWaitlist() {
     var offset = state.waitlistOffset;
     return call('GET', '/waitlist?limit=' + state.waitlistPage + '&offset=' + offset).then(function (page) {
+      if (!token()) {
+        return; // signed out meanwhile: nothing of it is shown again
+      }
       var rows = page.waitlist.map(function (entry) {
         return el('tr', { 'data-execution-id': entry.executionId, 'data-position': entry.position },
             el('td', { 'class': 'position' }, String(entry.position)),
@@ -785,6 +794,9 @@
 
   function loadCapacity() {
     return call('GET', '/capacity').then(function (capacity) {
+      if (!token()) {
+        return; // signed out meanwhile: nothing of it is shown again
+      }
       var rows = capacity.days.map(function (day) {
         var inputId = 'total-' + day.day;
         var input = el('input', { id: inputId, type: 'number', min: 0, max: 100000, step: 1, value: day.total,

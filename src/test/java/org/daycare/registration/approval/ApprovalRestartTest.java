@@ -86,7 +86,9 @@ class ApprovalRestartTest {
     void aDeadlineThatPassedWhileTheServiceWasKilledFiresAtStartUpOnce() throws Exception {
         // Sweeps a minute apart: the first JVM cannot time the registration out before it is killed (its only sweep ran
         // at start-up), and in the second only the start-up sweep can do it within the wait below.
+        // (a short notification lease: one the killed JVM had claimed but not marked sent is due again within the waits)
         Map<String, String> rareSweeps = Map.of("daycare.approval.required", "always", "daycare.approval.timeout", "PT3S",
+                "daycare.notify.lease-ms", "2000",
                 "daycare.approval.deadline-check-ms", "60000");
         String executionId;
         int reservedBefore;

@@ -138,6 +138,11 @@ class ConsoleBrowserTest {
                     .hasValue(ConsoleRoutes.CONTENT_SECURITY_POLICY);
             assertThat(answer.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
             assertThat(answer.headers().firstValue("Cache-Control")).as(path).hasValue("no-store");
+            if (path.contains("no-such-file") || path.contains("..")) {
+                // nothing outside the console's own files is served
+                assertThat(answer.statusCode()).as(path).isEqualTo(404);
+                assertThat(answer.body()).as(path).isEqualTo("Not found");
+            }
         }
         String policy = ConsoleRoutes.CONTENT_SECURITY_POLICY;
         assertThat(policy).contains("script-src 'self';", "default-src 'none'").doesNotContain("unsafe");
@@ -569,7 +574,7 @@ class ConsoleBrowserTest {
 
     /** Clicks what the selector finds, found again if the page replaced it meanwhile (a refresh of the list). */
     private void click(By selector) {
-        waitUntil("a click on \" + selector + \"", d -> {
+        waitUntil("a click on " + selector, d -> {
             d.findElement(selector).click();
             return true;
         });
@@ -625,7 +630,7 @@ class ConsoleBrowserTest {
     }
 
     private WebElement visible(String id) {
-        return waitUntil("#\" + id + \" shown", d -> {
+        return waitUntil("#" + id + " shown", d -> {
             WebElement element = d.findElement(By.id(id));
             return element.isDisplayed() ? element : null;
         });

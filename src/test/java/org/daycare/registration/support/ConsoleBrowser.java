@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -211,29 +210,7 @@ public final class ConsoleBrowser implements AutoCloseable {
 
     /** On a fresh clone, installs axe-core once from the committed package-lock.json (as FauxqsServer does fauxqs). */
     private static synchronized void installAxe() {
-        Path log = Path.of("target", "axe-npm-ci.log");
-        try {
-            Files.createDirectories(log.getParent());
-            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
-                    .directory(AXE_DIR.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            if (!npm.waitFor(5, TimeUnit.MINUTES)) {
-                npm.destroyForcibly();
-                throw new IllegalStateException("`npm ci` in " + AXE_DIR + " did not finish within 5 minutes (see " + log + ")");
-            }
-            if (npm.exitValue() != 0) {
-                throw new IllegalStateException("`npm ci` in " + AXE_DIR + " failed with exit code " + npm.exitValue()
-                        + " (see " + log + "); " + AXE_HINT);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("npm was not found on the PATH; the console's browser test needs it to install"
-                    + " axe-core: install Node.js >= 20 with npm, then " + AXE_HINT, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while installing axe-core", e);
-        }
+        NpmCi.install(AXE_DIR, "axe", "the console's browser test needs it to install axe-core", AXE_HINT);
         if (!Files.isRegularFile(AXE_SCRIPT)) {
             throw new IllegalStateException("axe-core is not installed (" + AXE_SCRIPT + " is missing): " + AXE_HINT);
         }

@@ -533,30 +533,8 @@ public final class FauxqsServer implements AutoCloseable {
      * The README's test command is plain {@code mvn verify}: on a fresh clone the emulator is installed here,
      * once, from the committed package-lock.json. A failure says why; the SNS tests then fail, never skip.
      */
-    private static synchronized void installFauxqs(Path dir) {
-        Path log = Path.of("target", "fauxqs-npm-ci.log");
-        try {
-            Files.createDirectories(log.getParent());
-            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
-                    .directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            if (!npm.waitFor(5, TimeUnit.MINUTES)) {
-                npm.destroyForcibly();
-                throw new IllegalStateException("`npm ci` in " + dir + " did not finish within 5 minutes (see " + log + ")");
-            }
-            if (npm.exitValue() != 0) {
-                throw new IllegalStateException("`npm ci` in " + dir + " failed with exit code " + npm.exitValue()
-                        + " (see " + log + "); " + INSTALL_HINT);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("npm was not found on the PATH; the SNS tests need it to install the"
-                    + " fauxqs emulator: install Node.js >= 20 with npm, then " + INSTALL_HINT, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while installing fauxqs", e);
-        }
+    private static void installFauxqs(Path dir) {
+        NpmCi.install(dir, "fauxqs", "the SNS tests need it to install the fauxqs emulator", INSTALL_HINT);
     }
 
     private static int nodeMajor(String version) {

@@ -42,8 +42,10 @@ class WaitlistRestartTest {
 
     /** One spot a day, so that the second Monday registration on waits. */
     private static Map<String, String> waitlistWith(String... more) {
+        // a short notification lease: a notification a killed JVM had claimed but not yet marked sent is due again
+        // within the tests' waits (the default lease, a minute, is longer than they wait)
         Map<String, String> properties = new java.util.HashMap<>(Map.of("daycare.waitlist.enabled", "true",
-                "daycare.capacity.per-day", "1"));
+                "daycare.capacity.per-day", "1", "daycare.notify.lease-ms", "2000"));
         for (int i = 0; i < more.length; i += 2) {
             properties.put(more[i], more[i + 1]);
         }
