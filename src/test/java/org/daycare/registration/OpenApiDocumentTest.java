@@ -210,6 +210,19 @@ class OpenApiDocumentTest {
             assertValidAnswer("GET", read[1], answer);
         }
 
+        // a cancelled execution, read back and listed
+        HttpResponse<String> toCancel = app.postRegistration(Registrations.successCaseForAnotherChild());
+        String cancelledId = JSON.readTree(toCancel.body()).get("executionId").asText();
+        HttpResponse<String> cancelled = app.send(HttpRequest.newBuilder(app.uri("/executions/" + cancelledId + "/cancel"))
+                .header("Authorization", "Bearer " + RunningApplication.ADMIN_TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        assertValidAnswer("POST", "/executions/{id}/cancel", cancelled);
+        HttpResponse<String> cancelledDetail = app.admin("/executions/" + cancelledId);
+        assertThat(JSON.readTree(cancelledDetail.body()).get("status").asText()).isEqualTo("CANCELLED");
+        assertValidAnswer("GET", "/executions/{id}", cancelledDetail);
+        assertValidAnswer("GET", "/executions", app.admin("/executions?status=CANCELLED&limit=5"));
+
         // a day's total: set to what it is (a change that promotes nobody), below what is reserved, a closed day, junk
         int mondayTotal = JSON.readTree(app.admin("/capacity").body()).at("/days/0/total").asInt();
         for (Object[] change : new Object[][] {{"Monday", "{\"total\": " + mondayTotal + "}", 200},

@@ -11,7 +11,7 @@ import org.daycare.registration.workflow.ExecutionResult;
 @Schema(description = "An execution with the document it was given and the result it answered")
 public record ExecutionDetail(
         @Schema(requiredMode = RequiredMode.REQUIRED, format = "uuid") String executionId,
-        @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = {"RUNNING", "SUCCEEDED", "FAILED"}) String status,
+        @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = {"RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"}) String status,
         @Schema(requiredMode = RequiredMode.REQUIRED, description = "http, or file:NAME for a dropped file") String source,
         @Schema(requiredMode = RequiredMode.REQUIRED, format = "date-time") String startedAt,
         @Schema(format = "date-time") String stoppedAt,

@@ -9,7 +9,7 @@ import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
 @Schema(description = "An execution, without its documents")
 public record ExecutionSummary(
         @Schema(requiredMode = RequiredMode.REQUIRED, format = "uuid") String executionId,
-        @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = {"RUNNING", "SUCCEEDED", "FAILED"}) String status,
+        @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = {"RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"}) String status,
         @Schema(requiredMode = RequiredMode.REQUIRED, description = "http, or file:NAME for a dropped file") String source,
         @Schema(requiredMode = RequiredMode.REQUIRED, format = "date-time") String startedAt,
         @Schema(format = "date-time") String stoppedAt,
