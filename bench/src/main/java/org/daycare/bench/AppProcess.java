@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
 public final class AppProcess implements AutoCloseable {
 
     private static final Set<AppProcess> RUNNING = ConcurrentHashMap.newKeySet();
+    /** The suite's one client: HTTP/1.1 (the JDK's h2c upgrade trips the server's stream limit), loopback only. */
     static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
             .proxy(HttpClient.Builder.NO_PROXY)
             .connectTimeout(Duration.ofSeconds(2))
             .build();

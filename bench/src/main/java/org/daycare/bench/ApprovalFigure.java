@@ -96,11 +96,7 @@ final class ApprovalFigure {
         Map<Integer, List<Run>> reads = new LinkedHashMap<>();
         ArrayNode backlogs = figure.putArray("backlogs");
         List<String> failures = new ArrayList<>();
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .connectTimeout(Duration.ofSeconds(2))
-                .build();
+        HttpClient client = AppProcess.HTTP;
         try (AppProcess app = AppProcess.application(settings, "approval", data,
                 Map.of("daycare.approval.required", "always"))) {
             app.awaitHealthy();

@@ -77,11 +77,7 @@ final class WaitlistFigure {
         List<Double> cancelRates = new ArrayList<>();
         List<Double> floor1 = new ArrayList<>();
         List<Double> floor8 = new ArrayList<>();
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .connectTimeout(Duration.ofSeconds(2))
-                .build();
+        HttpClient client = AppProcess.HTTP;
         try (AppProcess app = AppProcess.application(settings, "waitlist", data,
                 Map.of("daycare.waitlist.enabled", "true", "daycare.capacity.overrides", "Monday:" + MONDAY))) {
             app.awaitHealthy();
