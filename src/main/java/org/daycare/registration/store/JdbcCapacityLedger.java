@@ -131,7 +131,7 @@ public final class JdbcCapacityLedger implements CapacityLedger {
                 }
                 Jdbc.update(connection, "DELETE FROM confirmed_registrations WHERE execution_id = ?", executionId);
                 // the spots last, in week order like every reservation, so that two never deadlock
-                for (DayOfWeek day : new TreeSet<>(Arrays.stream(days.split(",")).map(DayOfWeek::valueOf).toList())) {
+                for (DayOfWeek day : daysNamed(days)) {
                     Jdbc.update(connection, "UPDATE day_capacity SET reserved_spots = reserved_spots - 1"
                             + " WHERE day_of_week = ? AND reserved_spots > 0", day.name());
                 }
@@ -391,6 +391,7 @@ public final class JdbcCapacityLedger implements CapacityLedger {
         return days.stream().map(DayOfWeek::name).sorted().collect(Collectors.joining(","));
     }
 
+    /** The days of a stored list, in week order (an EnumSet). */
     private static Set<DayOfWeek> daysNamed(String names) {
         Set<DayOfWeek> days = java.util.EnumSet.noneOf(DayOfWeek.class);
         Arrays.stream(names.split(",")).map(DayOfWeek::valueOf).forEach(days::add);
