@@ -29,6 +29,7 @@ final class Jdbc {
             try {
                 T result = work.in(connection);
                 connection.commit();
+                GroupCommit.awaitWritten(connection);
                 return result;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();

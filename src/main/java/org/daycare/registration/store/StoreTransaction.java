@@ -57,6 +57,7 @@ public final class StoreTransaction implements AutoCloseable {
         try {
             connection.commit();
             committed = true;
+            GroupCommit.awaitWritten(connection);
         } catch (SQLException e) {
             throw StoreException.of(e);
         } finally {
