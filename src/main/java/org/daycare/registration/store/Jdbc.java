@@ -26,17 +26,18 @@ final class Jdbc {
     <T> T inTransaction(Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
+            T result;
             try {
-                T result = work.in(connection);
+                result = work.in(connection);
                 connection.commit();
-                GroupCommit.awaitWritten(connection);
-                return result;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
             } finally {
                 connection.setAutoCommit(true);
             }
+            GroupCommit.awaitWritten(connection);
+            return result;
         } catch (SQLException e) {
             throw StoreException.of(e);
         }

@@ -236,7 +236,10 @@ public final class NotificationOutbox {
                 for (int i = 0; i < parameters.length; i++) {
                     statement.setObject(i + 1, parameters[i]);
                 }
-                return statement.executeUpdate();
+                int updated = statement.executeUpdate();
+                // a notification marked sent stays so after a kill: only a crash before this returns repeats it
+                GroupCommit.awaitWritten(connection);
+                return updated;
             }
         } catch (SQLException e) {
             throw StoreException.of(e);
