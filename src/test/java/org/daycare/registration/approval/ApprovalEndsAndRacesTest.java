@@ -245,7 +245,11 @@ class ApprovalEndsAndRacesTest {
             int contended = 0;
             int serial = 0;
 
-            for (int round = 0; round < 20; round++) {
+            // 20 rounds, and more (up to 200) until one is contended: how often both requests take the execution up
+            // before either commits depends on the machine and on how warm the JIT is (0 of 20 seen once in a full run)
+            int rounds = 0;
+            for (int round = 0; round < 20 || (contended == 0 && round < 200); round++) {
+                rounds++;
                 int reservedBefore = http.reservedOn("Monday");
                 HttpResponse<String> submitted = http.register(successCaseForAnotherChild(info -> { }));
                 assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
@@ -306,9 +310,10 @@ class ApprovalEndsAndRacesTest {
                 assertThat(http.notificationsOf(winner.getKey(), outcomes.size()))
                         .extracting(n -> n.at("/attributes/outcome").asText()).containsExactlyElementsOf(outcomes);
             }
-            System.out.printf("approve/cancel: %d of 20 rounds contended at the conditional update, %d serial%n",
-                    contended, serial);
-            assertThat(contended).as("rounds in which both took the execution up and one lost the conditional update")
+            System.out.printf("approve/cancel: %d of %d rounds contended at the conditional update, %d serial%n",
+                    contended, rounds, serial);
+            assertThat(contended).as("rounds in which both took the execution up and one lost the conditional update"
+                    + " (of %d rounds; %d serial: the approval ended before the cancellation came)", rounds, serial)
                     .isPositive();
         }
     }
