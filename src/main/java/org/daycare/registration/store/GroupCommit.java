@@ -41,6 +41,8 @@ final class GroupCommit {
     /**
      * After {@code connection.commit()} returned (or an auto-commit statement): blocks until what it committed is in
      * the database file.
+     *
+     * @throws SQLException the write failed (H2 then closes its store): the commit must not be answered as stored
      */
     static void awaitWritten(Connection connection) throws SQLException {
         if (!connection.isWrapperFor(JdbcConnection.class)
@@ -51,7 +53,11 @@ final class GroupCommit {
         if (store.getFileStore() == null || store.getAutoCommitDelay() == 0) {
             return; // in memory, or every commit written by H2 itself
         }
-        BY_STORE.computeIfAbsent(store, any -> new GroupCommit()).awaitWritten(store);
+        try {
+            BY_STORE.computeIfAbsent(store, any -> new GroupCommit()).awaitWritten(store);
+        } catch (RuntimeException e) {
+            throw new SQLException("the commit could not be written to the database file", "HY000", e);
+        }
     }
 
     private void awaitWritten(MVStore store) {

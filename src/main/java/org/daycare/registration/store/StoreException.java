@@ -9,7 +9,7 @@ import java.sql.SQLTransientConnectionException;
  */
 public class StoreException extends RuntimeException {
 
-    StoreException(String message, Exception cause) {
+    StoreException(String message, SQLException cause) {
         super(message, cause);
     }
 
