@@ -192,14 +192,8 @@ class WaitlistRestartTest {
                 List<String> history = service.history(each.executionId());
                 assertThat(Collections.frequency(history, EXPIRED_EXIT)).as("one expiry").isEqualTo(1);
                 assertThat(Collections.frequency(history, NOTIFY_NO_SPOTS)).isEqualTo(1);
-                assertThat(SqlCount.of(database, "SELECT COUNT(*) FROM notification_outbox WHERE execution_id = ?"
-                        + " AND attributes LIKE '%\"outcome\":\"FAILED\"%'", each.executionId()))
-                        .as("FAILED notifications recorded").isEqualTo(1);
                 // (WAITLISTED may be there twice: the kill may have come between its publication and its mark)
-                assertThat(ApprovalClient.notificationsLogged(dataDir, each.executionId()))
-                        .filteredOn(n -> n.at("/attributes/outcome").asText().equals("FAILED"))
-                        .extracting(n -> n.get("subject").asText())
-                        .containsExactly("Registration rejected: NoSpots");
+                assertAnnouncedOnce(database, each.executionId(), "FAILED", "Registration rejected: NoSpots");
                 assertThat(service.execution(each.executionId()).get("status").asText()).isEqualTo("FAILED");
             }
             assertThat(service.waitlisted()).isEmpty();
@@ -283,18 +277,24 @@ class WaitlistRestartTest {
             assertThat(history).as("run on once").containsOnlyOnce("EXITED Waitlisted 200 a spot opened",
                     "EXITED Confirm Registration 200", "ENTERED Succeeded");
             assertThat(Collections.frequency(history, "ENTERED Succeeded")).isEqualTo(1);
-            assertThat(SqlCount.of(database, "SELECT COUNT(*) FROM notification_outbox WHERE execution_id = ?"
-                    + " AND attributes LIKE '%\"outcome\":\"SUCCEEDED\"%'", promoted.executionId()))
-                    .as("SUCCEEDED notifications recorded").isEqualTo(1);
-            assertThat(ApprovalClient.notificationsLogged(dataDir, promoted.executionId()))
-                    .filteredOn(n -> n.at("/attributes/outcome").asText().equals("SUCCEEDED"))
-                    .extracting(n -> n.get("subject").asText())
-                    .containsExactly("Registration confirmed");
+            assertAnnouncedOnce(database, promoted.executionId(), "SUCCEEDED", "Registration confirmed");
             assertThat(SqlCount.of(database, "SELECT COUNT(*) FROM confirmed_registrations WHERE execution_id = ?"
                     + " AND held = FALSE", promoted.executionId())).as("its hold became its confirmation").isEqualTo(1);
             assertThat(service.reservedOnMonday()).as("two confirmed, nothing taken twice").isEqualTo(2);
             assertThat(service.waitlisted()).containsExactly(submitted.get(2).executionId());
             assertThat(positionOf(service, submitted.get(2))).isEqualTo(1);
         }
+    }
+
+    /** The outcome was recorded once in the outbox and published once, with that subject. */
+    private void assertAnnouncedOnce(DataSource database, String executionId, String outcome, String subject)
+            throws Exception {
+        assertThat(SqlCount.of(database, "SELECT COUNT(*) FROM notification_outbox WHERE execution_id = ?"
+                + " AND attributes LIKE ?", executionId, "%\"outcome\":\"" + outcome + "\"%"))
+                .as("%s notifications recorded", outcome).isEqualTo(1);
+        assertThat(ApprovalClient.notificationsLogged(dataDir, executionId))
+                .filteredOn(n -> n.at("/attributes/outcome").asText().equals(outcome))
+                .extracting(n -> n.get("subject").asText())
+                .containsExactly(subject);
     }
 }
